@@ -1,0 +1,32 @@
+/**
+ * The append-only event log of a run (ARCHITECTURE.md "The data that flows", 2). Times are
+ * monotonic milliseconds since the run's time zero. No event ever carries a password or token.
+ */
+export type RunEvent =
+  | { t: number; type: 'run_started'; target: string; scenario: string }
+  | { t: number; type: 'load_started' }
+  | { t: number; type: 'load_finished' }
+  | { t: number; type: 'run_finished' }
+  | { t: number; type: 'credentials_issued'; leaseId: string; username: string; ttlMs: number; issuer: string }
+  | { t: number; type: 'rotation_triggered'; trigger: RotationTrigger; leaseId?: string }
+  | { t: number; type: 'credentials_reloaded'; leaseId: string; replicas: number }
+  | { t: number; type: 'rollout_started'; revision: number; trigger: RotationTrigger; replicas: number }
+  | { t: number; type: 'replica_started'; replica: string; revision: number; port: number }
+  | { t: number; type: 'replica_ready'; replica: string; revision: number }
+  | { t: number; type: 'replica_removed'; replica: string; revision: number }
+  | { t: number; type: 'replica_terminating'; replica: string; revision: number }
+  | { t: number; type: 'replica_exited'; replica: string; revision: number; code: number | null; signal: string | null; expected: boolean }
+  | { t: number; type: 'rollout_completed'; revision: number }
+  | { t: number; type: 'lease_expired'; leaseId: string }
+  | { t: number; type: 'lease_revoked'; leaseId: string; reason: 'revoke' | 'cleanup' }
+  | { t: number; type: 'warning'; message: string };
+
+/** What caused a rotation or rollout. */
+export type RotationTrigger = 'initial' | 'refresh' | 'at' | 'revoke' | 'force-sync' | 'rotate-root' | 'expiry';
+
+export type RunEventType = RunEvent['type'];
+
+/** Something that receives events as they happen (recorder, event file, live view). */
+export interface EventSink {
+  emit(event: RunEvent): void;
+}

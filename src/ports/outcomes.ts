@@ -1,0 +1,38 @@
+/**
+ * Request outcome kinds (ARCHITECTURE.md "The data that flows", 3). The order is the index used
+ * by the recorder's typed arrays and by result files, so only append.
+ */
+export const OUTCOME_KINDS = [
+  'ok',
+  'http_4xx',
+  'http_5xx',
+  'body_error',
+  'conn_refused',
+  'conn_reset',
+  'timeout',
+  'other',
+] as const;
+
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/** Index of each kind in OUTCOME_KINDS. */
+export const KIND_INDEX: Readonly<Record<OutcomeKind, number>> = Object.fromEntries(
+  OUTCOME_KINDS.map((k, i) => [k, i]),
+) as Record<OutcomeKind, number>;
+
+/**
+ * One finished request. `cause` says why it failed when known: a Postgres SQLSTATE from the
+ * demo app (`28P01`, `57P01`), `no_endpoints` from the proxy, an errno (`ECONNRESET`).
+ */
+export interface RequestOutcome {
+  /** Monotonic ms (run clock) when the request was sent. */
+  start: number;
+  latencyMs: number;
+  kind: OutcomeKind;
+  cause?: string;
+}
+
+/** Receives request outcomes; the recorder is the main one. Must be cheap: called per request. */
+export interface OutcomeSink {
+  record(outcome: RequestOutcome): void;
+}

@@ -1,0 +1,126 @@
+/**
+ * The internal, fully defaulted scenario model that the engine runs. Durations are milliseconds.
+ * It is produced from the versioned file schema (schema.ts) by normalize.ts, so a future
+ * `v1alpha2` file format can convert into the same model.
+ */
+export interface Scenario {
+  name: string;
+  description?: string;
+  /** The file it came from, for messages. */
+  source: string;
+  target: 'local' | 'kubernetes';
+  database: DatabaseSpec;
+  credentials: CredentialsSpec;
+  delivery: DeliverySpec;
+  workload: WorkloadSpec;
+  load: LoadSpec;
+  rotations: RotationsSpec;
+  analysis: AnalysisSpec;
+  thresholds: ThresholdSpec[];
+}
+
+export interface DatabaseSpec {
+  /** Database the app connects to (created when missing on the local target). */
+  name: string;
+  /** Admin SQL run once before the app starts (tables, seed data). */
+  setup: string[];
+  role: {
+    name: string;
+    /** Vault templates: {{name}}, {{password}}, {{expiration}}. */
+    creationStatements: string[];
+    revocationStatements: string[];
+    renewStatements: string[];
+    defaultTtlMs: number;
+    maxTtlMs: number;
+  };
+}
+
+export interface CredentialsSpec {
+  issuer: 'direct' | 'vault';
+  vault: {
+    /** Mount path of the database secrets engine. */
+    mount: string;
+    /** Name of the database connection (database/config/:name). */
+    connection: string;
+  };
+}
+
+export interface DeliverySpec {
+  /** Like ESO's refreshInterval: issue new credentials this often; 0 = never. */
+  refreshIntervalMs: number;
+  /** What happens to running replicas when new credentials arrive. */
+  reload: 'restart' | 'signal' | 'none';
+  /** How replicas receive credentials: environment variables or a JSON file. */
+  via: 'env' | 'file';
+}
+
+export interface WorkloadSpec {
+  replicas: number;
+  maxSurge: number;
+  maxUnavailable: number;
+  /** Demo app: on SIGTERM stop accepting, finish in-flight requests, then exit. */
+  gracefulDrain: boolean;
+  terminationGracePeriodMs: number;
+  /** Sleep before SIGTERM, like a preStop hook. */
+  preStopMs: number;
+  /** Time the proxy keeps routing to a terminating replica (endpoint propagation). */
+  endpointPropagationMs: number;
+  readiness: { path: string; periodMs: number; startupTimeoutMs: number };
+  pool: { max: number; maxLifetimeMs: number; idleTimeoutMs: number };
+  /** Demo app: seconds of `pg_sleep` per request, in ms. */
+  querySleepMs: number;
+  /** Loopback port of the proxy that stands in for the Service; 0 picks a free one. */
+  servicePort: number;
+  /** A user's own app instead of the demo app (argv); gets PORT and credentials. */
+  command?: string[];
+  env: Record<string, string>;
+}
+
+export interface LoadSpec {
+  /** Requests per second across all connections, or 'max'. */
+  rate: number | 'max';
+  connections: number;
+  durationMs: number;
+  /**
+   * Load sent before measurement starts (pools fill, JIT warms). Rotation offsets and the refresh
+   * interval count from the end of the warm-up; warm-up requests are recorded but not analysed.
+   */
+  warmUpMs: number;
+  timeoutMs: number;
+  request: { method: string; path: string; headers: Record<string, string>; body?: string };
+  success: { statusMin: number; statusMax: number; bodyIncludes?: string; bodyExcludes?: string };
+}
+
+export interface RotationsSpec {
+  /** Extra forced re-issues at offsets from load start. */
+  atMs: number[];
+  /** Revoke the live credentials at these offsets (chaos). */
+  revokeAtMs: number[];
+}
+
+export interface AnalysisSpec {
+  /** Tail added after rollout_completed to each rollout window. */
+  settleMs: number;
+  /** Recorder time-bin width. */
+  binMs: number;
+}
+
+/** One threshold, e.g. `rollout.failure_rate < 0.1%`, parsed at load time. */
+export interface ThresholdSpec {
+  /** As written, for reports. */
+  expression: string;
+  metric: ThresholdMetric;
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  /** Value in base units: a ratio (0.001 for 0.1%), milliseconds, or a count. */
+  value: number;
+  abortOnFail: boolean;
+}
+
+export type ThresholdMetric =
+  | 'rollout.failure_rate'
+  | 'rollout.downtime'
+  | 'rollout.duration'
+  | 'rollout.latency.p99'
+  | 'baseline.failure_rate'
+  | 'latency.p99'
+  | 'leases.outstanding';
