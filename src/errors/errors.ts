@@ -84,3 +84,10 @@ export class NotYetAvailableError extends VaultctlError {
 export function exitCodeOf(err: unknown): ExitCodeValue {
   return err instanceof VaultctlError ? err.exitCode : ExitCode.Unexpected;
 }
+
+/** An unexpected state inside vaultctl (exit 1). */
+export class BugError extends VaultctlError {
+  constructor(message: string) {
+    super(message, ExitCode.Unexpected, 'this is a bug in vaultctl; re-run with --debug and report it');
+  }
+}

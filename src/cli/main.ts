@@ -1,0 +1,78 @@
+import { createProcessRuntime } from '../runtime/process-runtime.js';
+import { buildProgram, translateCommanderError } from './program.js';
+import { formatError } from '../errors/format.js';
+import { exitCodeOf } from '../errors/errors.js';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createEmbeddedPostgres } from '../adapters/embedded-postgres-server.js';
+import { connectSql } from '../adapters/pg-sql.js';
+import { autocannonLoad } from '../adapters/autocannon-load.js';
+import { createNodeVaultApi } from '../adapters/node-vault-api.js';
+import { startVaultDevServer } from '../adapters/vault-dev-server.js';
+import { which } from '../adapters/which.js';
+import { resolveVault } from '../targets/local/vault-connection.js';
+import { BugError } from '../errors/errors.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { CliDeps } from './deps.js';
+
+/**
+ * Runs the CLI against a Runtime and returns the exit code. Tests call this with a test runtime;
+ * `main()` calls it with the real process.
+ */
+export async function runCli(argv: string[], rt: Runtime, deps: CliDeps): Promise<number> {
+  const debug = argv.includes('--debug') || Boolean(rt.env.VAULTCTL_DEBUG);
+  try {
+    await buildProgram(rt, deps).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (raw) {
+    const err = translateCommanderError(raw);
+    if (err === null) return 0;
+    if (!(err as { printed?: boolean }).printed) rt.stderr.write(formatError(err, { debug, secrets: rt.secrets }));
+    return exitCodeOf(err);
+  }
+}
+
+/** The package root: dist/cli/main.js lives two levels below it. */
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The composition root: the only place adapters are wired to ports. */
+export function createCliDeps(): CliDeps {
+  const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return {
+    version,
+    rotateTest: {
+      version,
+      local: {
+        createPostgres: (opts) => createEmbeddedPostgres(opts),
+        connectSql,
+        load: autocannonLoad,
+        resolveVault: (env, secrets) => resolveVault(env, {
+          which,
+          startDevServer: (binary: string, signal?: AbortSignal) => {
+            const token = `vaultctl-${crypto.randomUUID()}`;
+            secrets.add(token);
+            return startVaultDevServer(binary, token, signal);
+          },
+        }),
+        createVaultApi: (opts) => createNodeVaultApi(opts),
+        demoAppCommand: () => {
+          const app = join(packageRoot, 'dist', 'demo-app', 'server.js');
+          if (!existsSync(app)) throw new BugError(`the demo app is not built (${app}); run \`npm run build\``);
+          return [process.execPath, app];
+        },
+      },
+    },
+  };
+}
+
+/** The process entry point (bin/vaultctl). The only place that exits the process. */
+export async function main(): Promise<void> {
+  const rt = createProcessRuntime();
+  const code = await runCli(process.argv.slice(2), rt, createCliDeps());
+  rt.dispose();
+  // Flush both streams before exiting, so piped output is complete.
+  await new Promise<void>((r) => process.stdout.write('', () => r()));
+  await new Promise<void>((r) => process.stderr.write('', () => r()));
+  process.exit(code);
+}

@@ -1,0 +1,85 @@
+import { parseDuration } from './duration.js';
+import type { Scenario } from './model.js';
+import type { FileDuration, ScenarioFile } from './schema.js';
+import { parseThreshold } from './thresholds.js';
+
+/**
+ * Converts a schema-valid `v1alpha1` file (defaults already applied by the schema) into the
+ * internal model: durations in ms, status range split, thresholds parsed, optional lists filled.
+ * The loader has checked thresholds and cross-key rules before this runs.
+ */
+export function normalizeScenario(file: ScenarioFile, source: string): Scenario {
+  const { database: db, workload: w, load, rotations } = file;
+  const scenario: Scenario = {
+    name: file.metadata.name,
+    source,
+    target: file.target,
+    database: {
+      name: db.name,
+      setup: db.setup ?? [],
+      role: {
+        name: db.role.name,
+        creationStatements: db.role.creationStatements,
+        revocationStatements: db.role.revocationStatements,
+        renewStatements: db.role.renewStatements,
+        defaultTtlMs: ms(db.role.defaultTtl),
+        maxTtlMs: ms(db.role.maxTtl),
+      },
+    },
+    credentials: { issuer: file.credentials.issuer, vault: { ...file.credentials.vault } },
+    delivery: {
+      refreshIntervalMs: ms(file.delivery.refreshInterval),
+      reload: file.delivery.reload,
+      via: file.delivery.via,
+    },
+    workload: {
+      replicas: w.replicas,
+      maxSurge: w.maxSurge,
+      maxUnavailable: w.maxUnavailable,
+      gracefulDrain: w.gracefulDrain,
+      terminationGracePeriodMs: ms(w.terminationGracePeriod),
+      preStopMs: ms(w.preStop),
+      endpointPropagationMs: ms(w.endpointPropagation),
+      readiness: {
+        path: w.readiness.path,
+        periodMs: ms(w.readiness.period),
+        startupTimeoutMs: ms(w.readiness.startupTimeout),
+      },
+      pool: { max: w.pool.max, maxLifetimeMs: ms(w.pool.maxLifetime), idleTimeoutMs: ms(w.pool.idleTimeout) },
+      querySleepMs: ms(w.querySleep),
+      servicePort: w.servicePort,
+      env: { ...(w.env ?? {}) },
+    },
+    load: {
+      rate: load.rate,
+      connections: load.connections,
+      durationMs: ms(load.duration),
+      warmUpMs: ms(load.warmUp),
+      timeoutMs: ms(load.timeout),
+      request: { method: load.request.method, path: load.request.path, headers: { ...load.request.headers } },
+      success: { ...statusRange(load.success.status) },
+    },
+    rotations: { atMs: (rotations.at ?? []).map(ms), revokeAtMs: (rotations.revoke ?? []).map(ms) },
+    analysis: { settleMs: ms(file.analysis.settle), binMs: ms(file.analysis.bin) },
+    thresholds: (file.thresholds ?? []).map((t) =>
+      typeof t === 'string' ? parseThreshold(t) : parseThreshold(t.threshold, t.abortOnFail ?? false),
+    ),
+  };
+  // Optional keys are set only when present, so the model has no `key: undefined` entries.
+  if (file.metadata.description !== undefined) scenario.description = file.metadata.description;
+  if (w.command) scenario.workload.command = [...w.command];
+  if (load.request.body !== undefined) scenario.load.request.body = load.request.body;
+  if (load.success.bodyIncludes !== undefined) scenario.load.success.bodyIncludes = load.success.bodyIncludes;
+  if (load.success.bodyExcludes !== undefined) scenario.load.success.bodyExcludes = load.success.bodyExcludes;
+  return scenario;
+}
+
+function ms(d: FileDuration): number {
+  return d === 0 ? 0 : parseDuration(d);
+}
+
+function statusRange(status: number | string): { statusMin: number; statusMax: number } {
+  if (typeof status === 'number') return { statusMin: status, statusMax: status };
+  const [lo, hi = lo] = status.split('-').map(Number);
+  return { statusMin: lo, statusMax: hi };
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+/** The only file format this version reads. */
+export const SCENARIO_API_VERSION = 'vaultctl.dev/v1alpha1';
+export const SCENARIO_KIND = 'Scenario';
+
+/**
+ * A duration as written in files (`500ms`, `10s`, `2m`, `1h`). A bare YAML `0` is accepted too,
+ * because `preStop: 0` is what people write and it means the same as the string "0".
+ */
+export const durationSchema = z.union([z.string().regex(DURATION_PATTERN), z.literal(0)], {
+  error: (iss) =>
+    typeof iss.input === 'number'
+      ? `expected a duration with a unit, e.g. ${iss.input}ms or ${iss.input}s (only 0 may omit it)`
+      : `expected a duration such as 500ms, 10s, 2m or 1h, got ${JSON.stringify(iss.input)}`,
+});
+
+const nonEmpty = z.string().min(1, { error: 'must not be empty' });
+const stringList = z.array(nonEmpty);
+const httpPath = z.string().startsWith('/', { error: 'must start with "/"' });
+
+/** Vault's documented example statements for a PostgreSQL dynamic role. */
+export const DEFAULT_CREATION_STATEMENTS = [
+  `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
+  `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`,
+];
+/** Ends the role's sessions first: Postgres refuses to drop a role that is still connected. */
+export const DEFAULT_REVOCATION_STATEMENTS = [
+  `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{{name}}';`,
+  `REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM "{{name}}";`,
+  `REVOKE USAGE ON SCHEMA public FROM "{{name}}";`,
+  `DROP ROLE IF EXISTS "{{name}}";`,
+];
+export const DEFAULT_RENEW_STATEMENTS = [`ALTER ROLE "{{name}}" VALID UNTIL '{{expiration}}';`];
+
+const roleSchema = z.strictObject({
+  name: nonEmpty.default('app'),
+  creationStatements: stringList.min(1, { error: 'needs at least one statement' }).default(DEFAULT_CREATION_STATEMENTS),
+  revocationStatements: stringList.default(DEFAULT_REVOCATION_STATEMENTS),
+  renewStatements: stringList.default(DEFAULT_RENEW_STATEMENTS),
+  defaultTtl: durationSchema.default('1h'),
+  maxTtl: durationSchema.default('24h'),
+});
+
+const databaseSchema = z.strictObject({
+  name: nonEmpty.default('app'),
+  setup: stringList.optional(),
+  role: roleSchema.prefault({}),
+});
+
+const credentialsSchema = z.strictObject({
+  issuer: z.enum(['direct', 'vault']).default('direct'),
+  vault: z
+    .strictObject({ mount: nonEmpty.default('database'), connection: nonEmpty.default('vaultctl-pg') })
+    .prefault({}),
+});
+
+const deliverySchema = z.strictObject({
+  refreshInterval: durationSchema.default('0'),
+  reload: z.enum(['restart', 'signal', 'none']).default('restart'),
+  via: z.enum(['env', 'file']).default('env'),
+});
+
+const workloadSchema = z.strictObject({
+  replicas: z.int().min(1).default(3),
+  maxSurge: z.int().min(0).default(1),
+  maxUnavailable: z.int().min(0).default(0),
+  gracefulDrain: z.boolean().default(true),
+  terminationGracePeriod: durationSchema.default('30s'),
+  preStop: durationSchema.default('0'),
+  endpointPropagation: durationSchema.default('0'),
+  readiness: z
+    .strictObject({
+      path: httpPath.default('/ready'),
+      period: durationSchema.default('200ms'),
+      startupTimeout: durationSchema.default('30s'),
+    })
+    .prefault({}),
+  pool: z
+    .strictObject({
+      max: z.int().min(1).default(10),
+      maxLifetime: durationSchema.default('0'),
+      idleTimeout: durationSchema.default('10s'),
+    })
+    .prefault({}),
+  querySleep: durationSchema.default('0'),
+  servicePort: z.int().min(0).max(65535).default(0),
+  command: z.array(nonEmpty).min(1, { error: 'needs the program and its arguments' }).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+});
+
+/** `200-299` or a single code; a YAML number like `200` is accepted as well. */
+const statusSchema = z.union([z.int().min(100).max(599), z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/)], {
+  error: 'expected an HTTP status code (200) or range ("200-299")',
+});
+
+const loadSchema = z.strictObject({
+  rate: z
+    .union([z.number().positive(), z.literal('max')], { error: 'expected a positive number of requests/s or "max"' })
+    .default(100),
+  connections: z.int().min(1).default(10),
+  duration: durationSchema,
+  warmUp: durationSchema.default('0'),
+  timeout: durationSchema.default('5s'),
+  request: z
+    .strictObject({
+      method: z.string().regex(/^[A-Z]+$/, { error: 'expected an upper-case HTTP method such as GET' }).default('GET'),
+      path: httpPath.default('/'),
+      headers: z.record(z.string(), z.string()).default({}),
+      body: z.string().optional(),
+    })
+    .prefault({}),
+  success: z
+    .strictObject({
+      status: statusSchema.default('200-299'),
+      bodyIncludes: z.string().optional(),
+      bodyExcludes: z.string().optional(),
+    })
+    .prefault({}),
+});
+
+const thresholdItemSchema = z.union(
+  [nonEmpty, z.strictObject({ threshold: nonEmpty, abortOnFail: z.boolean().optional() })],
+  { error: 'expected an expression such as "rollout.failure_rate < 0.1%" or {threshold, abortOnFail}' },
+);
+
+/** The `vaultctl.dev/v1alpha1` Scenario file, strict at every depth. Defaults are applied on parse. */
+export const scenarioFileSchema = z.strictObject({
+  apiVersion: z.literal(SCENARIO_API_VERSION),
+  kind: z.literal(SCENARIO_KIND),
+  metadata: z.strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+      error: 'expected lower-case letters, digits and dashes, starting with a letter or digit',
+    }),
+    description: z.string().optional(),
+  }),
+  target: z.enum(['local', 'kubernetes']).default('local'),
+  database: databaseSchema.prefault({}),
+  credentials: credentialsSchema.prefault({}),
+  delivery: deliverySchema.prefault({}),
+  workload: workloadSchema.prefault({}),
+  load: loadSchema,
+  rotations: z
+    .strictObject({ at: z.array(durationSchema).optional(), revoke: z.array(durationSchema).optional() })
+    .prefault({}),
+  analysis: z
+    .strictObject({ settle: durationSchema.default('2s'), bin: durationSchema.default('10ms') })
+    .prefault({}),
+  thresholds: z.array(thresholdItemSchema).optional(),
+});
+
+/** A parsed file with defaults applied (durations still as written). */
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+/** A duration as it may appear in a file. */
+export type FileDuration = z.output<typeof durationSchema>;

@@ -1,0 +1,85 @@
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { parseThresholdExpression } from './thresholds.js';
+
+/** A problem found in the parsed file, located by its key path (mapped to line:col by the loader). */
+export interface PathIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Rules that span several keys or need a parser (thresholds). They read the raw file object
+ * defensively, so they run even when the schema reports other errors and every problem is
+ * reported in one pass. A value of the wrong type is left to the schema.
+ */
+export function semanticIssues(raw: unknown): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const root = asMap(raw);
+  const delivery = asMap(root.delivery);
+  const workload = asMap(root.workload);
+  const load = asMap(root.load);
+
+  if (delivery.reload === 'signal' && (delivery.via ?? 'env') !== 'file') {
+    issues.push({
+      path: ['delivery', 'reload'],
+      message: 'reload: signal needs via: file (a running process cannot see new environment variables)',
+    });
+  }
+
+  const surge = workload.maxSurge ?? 1;
+  const unavailable = workload.maxUnavailable ?? 0;
+  if (surge === 0 && unavailable === 0) {
+    const key = 'maxSurge' in workload ? 'maxSurge' : 'maxUnavailable';
+    issues.push({ path: ['workload', key], message: 'maxSurge and maxUnavailable cannot both be 0: the rollout could never progress' });
+  }
+
+  const role = asMap(asMap(root.database).role);
+  const defaultTtl = durationMs(role.defaultTtl ?? '1h');
+  const maxTtl = durationMs(role.maxTtl ?? '24h');
+  if (defaultTtl !== undefined && maxTtl !== undefined && defaultTtl > maxTtl) {
+    issues.push({ path: ['database', 'role', 'defaultTtl'], message: 'defaultTtl cannot be longer than maxTtl' });
+  }
+
+  const status = asMap(load.success).status;
+  if (typeof status === 'string' && /^\d{3}-\d{3}$/.test(status)) {
+    const [lo, hi] = status.split('-').map(Number);
+    if (lo > hi) issues.push({ path: ['load', 'success', 'status'], message: `range "${status}" is empty (${lo} > ${hi})` });
+  }
+
+  const loadMs = durationMs(load.duration);
+  const rotations = asMap(root.rotations);
+  for (const key of ['at', 'revoke'] as const) {
+    const offsets = rotations[key];
+    if (loadMs === undefined || !Array.isArray(offsets)) continue;
+    offsets.forEach((offset, i) => {
+      const ms = durationMs(offset);
+      if (ms !== undefined && ms >= loadMs) {
+        issues.push({
+          path: ['rotations', key, i],
+          message: `offset ${String(offset)} is not before the end of the load (load.duration ${String(load.duration)})`,
+        });
+      }
+    });
+  }
+
+  if (Array.isArray(root.thresholds)) {
+    root.thresholds.forEach((item, i) => {
+      const obj = asMap(item);
+      const [text, path] = typeof item === 'string' ? [item, ['thresholds', i]] : [obj.threshold, ['thresholds', i, 'threshold']];
+      if (typeof text !== 'string' || text === '') return;
+      const r = parseThresholdExpression(text);
+      if (!r.ok) issues.push({ path: path as (string | number)[], message: `invalid threshold "${text}": ${r.message}` });
+    });
+  }
+  return issues;
+}
+
+function asMap(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** Milliseconds of a valid file duration; undefined for anything the schema will reject. */
+function durationMs(v: unknown): number | undefined {
+  if (v === 0) return 0;
+  return typeof v === 'string' && DURATION_PATTERN.test(v) ? parseDuration(v) : undefined;
+}

@@ -1,0 +1,72 @@
+import type { OutcomeSink } from '../../ports/outcomes.js';
+import type { LoadSummary } from '../../ports/load.js';
+import type { LocalContext } from './local-stack.js';
+import { buildLocalStack, step } from './local-stack.js';
+import { LocalSupervisor } from './supervisor.js';
+import { planRotations } from './rotation-schedule.js';
+import { RotationDriver, emitIssued } from './rotation-driver.js';
+import { workloadEnv } from './workload-env.js';
+
+/** Times of a local run on the run clock, and what the load generator counted. */
+export interface LocalRunResult {
+  loadStartMs: number;
+  measureFromMs: number;
+  measureToMs: number;
+  load?: LoadSummary;
+  interrupted: boolean;
+}
+
+/** Hooks the caller (live view) may observe. */
+export interface LocalRunHooks {
+  onLoadStart?(info: { supervisor: LocalSupervisor; measureFromMs: number; endMs: number }): void;
+}
+
+/**
+ * Runs a `target: local` scenario: stack up, replicas ready, then load with rotations on
+ * schedule. Cleanups are pushed on ctx.cleanup; the caller runs them.
+ */
+export async function runLocalScenario(ctx: LocalContext, outcomes: OutcomeSink,
+  hooks: LocalRunHooks = {}): Promise<LocalRunResult> {
+  const s = ctx.scenario;
+  const stack = await buildLocalStack(ctx);
+  const initial = await stack.issuer.issue();
+  emitIssued(ctx, initial, stack.issuer.name);
+
+  const supervisor = new LocalSupervisor({
+    workload: s.workload, delivery: s.delivery,
+    command: s.workload.command ?? ctx.deps.demoAppCommand(),
+    baseEnv: workloadEnv(s, stack.postgres),
+    proxy: stack.proxy, events: ctx.events, clock: { now: ctx.now, wallClock: () => new Date() },
+    secrets: ctx.secrets, log: (line) => ctx.reporter.info(`  ${line}`),
+  });
+  ctx.cleanup.defer('stop replicas', () => supervisor.stop());
+  await step(ctx, `Starting ${s.workload.replicas} ${s.workload.replicas === 1 ? 'replica' : 'replicas'}`,
+    () => supervisor.start(initial));
+
+  const driver = new RotationDriver(ctx, stack.issuer, supervisor, initial);
+  const loadStartMs = ctx.now();
+  const measureFromMs = loadStartMs + s.load.warmUpMs;
+  const measureToMs = measureFromMs + s.load.durationMs;
+  const timers = planRotations(s, measureFromMs).map((a) =>
+    setTimeout(() => {
+      const run = a.action === 'revoke' ? driver.revokeLive() : driver.rotate(a.action === 'at' ? 'at' : 'refresh');
+      run.catch((err: unknown) => driver.warn(err));
+    }, Math.max(0, a.atMs - ctx.now())),
+  );
+  ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
+
+  hooks.onLoadStart?.({ supervisor, measureFromMs, endMs: measureToMs });
+  ctx.events.emit({ t: loadStartMs, type: 'load_started' });
+  ctx.reporter.info(`• Load: ${s.load.rate === 'max' ? 'max rate' : `${s.load.rate} req/s`}, ` +
+    `${s.load.connections} connections, ${(s.load.warmUpMs + s.load.durationMs) / 1000}s → ${stack.proxy.url}`);
+  const load = await ctx.deps.load.run({
+    url: stack.proxy.url, rate: s.load.rate, connections: s.load.connections,
+    durationMs: s.load.warmUpMs + s.load.durationMs, timeoutMs: s.load.timeoutMs,
+    request: s.load.request, success: s.load.success,
+  }, outcomes, { now: ctx.now, signal: ctx.signal });
+  timers.forEach(clearTimeout);
+  ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
+  const interrupted = ctx.signal.aborted;
+  if (!interrupted) await driver.settle();
+  return { loadStartMs, measureFromMs, measureToMs: Math.min(measureToMs, ctx.now()), load, interrupted };
+}

@@ -1,0 +1,110 @@
+import type { Scenario } from '../../scenario/model.js';
+import type { CredentialIssuer } from '../../ports/credentials.js';
+import type { PostgresEndpoint, SqlClient } from '../../ports/postgres.js';
+import type { EventSink } from '../../ports/events.js';
+import type { SecretRegistry } from '../../errors/redact.js';
+import type { Reporter } from '../../cli/output.js';
+import { InterruptedError } from '../../errors/errors.js';
+import type { CleanupStack } from '../../app/cleanup-stack.js';
+import type { LocalTargetDeps } from './local-deps.js';
+import { createDirectIssuer } from './issuers/direct-issuer.js';
+import { createVaultIssuer } from './issuers/vault-issuer.js';
+import { ensureDatabase } from './database-setup.js';
+import { startProxy, type ServiceProxy } from './proxy.js';
+
+/** What a local run stands on: database, issuer, and the proxy that stands in for the Service. */
+export interface LocalStack {
+  postgres: PostgresEndpoint;
+  issuer: CredentialIssuer;
+  proxy: ServiceProxy;
+}
+
+/** Shared by every step of a local run. */
+export interface LocalContext {
+  scenario: Scenario;
+  deps: LocalTargetDeps;
+  env: Readonly<Record<string, string | undefined>>;
+  secrets: SecretRegistry;
+  events: EventSink;
+  reporter: Reporter;
+  /** Run clock: monotonic ms since the run started. */
+  now(): number;
+  signal: AbortSignal;
+  cleanup: CleanupStack;
+}
+
+function checkAbort(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError('a signal');
+}
+
+/** Runs `fn` as a reported step: ✓ on success, ✗ with the message on failure. */
+export async function step<T>(ctx: LocalContext, title: string, fn: () => Promise<T>, detail?: (v: T) => string): Promise<T> {
+  checkAbort(ctx.signal);
+  const s = ctx.reporter.step(title);
+  try {
+    const v = await fn();
+    s.done(detail?.(v));
+    return v;
+  } catch (err) {
+    s.fail(err instanceof Error ? ctx.secrets.redact(err.message.split('\n')[0]) : undefined);
+    throw err;
+  }
+}
+
+/** Starts Postgres, prepares the app database, sets up the issuer and the proxy. */
+export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
+  const { scenario: s, deps, cleanup } = ctx;
+  const log = (line: string) => ctx.reporter.info(`  ${line}`);
+  const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets });
+  cleanup.defer('stop postgres', () => server.stop());
+  const postgres = await step(ctx, 'Starting embedded Postgres', () => server.start(ctx.signal),
+    (e) => `127.0.0.1:${e.port}`);
+
+  const admin = await step(ctx, `Preparing database "${s.database.name}"`, async () => {
+    const root = await deps.connectSql({ ...conn(postgres), database: postgres.database });
+    try {
+      await ensureDatabase(root, s.database.name);
+    } finally {
+      await root.close();
+    }
+    const app = await deps.connectSql({ ...conn(postgres), database: s.database.name });
+    cleanup.defer('close admin connection', () => app.close());
+    for (const sql of s.database.setup) await app.query(sql);
+    return app;
+  });
+
+  const issuer = await step(ctx, `Setting up the ${s.credentials.issuer} credential issuer`,
+    () => createIssuer(ctx, postgres, admin, log));
+  issuer.onExpired((leaseId) => ctx.events.emit({ t: ctx.now(), type: 'lease_expired', leaseId }));
+
+  const proxy = await step(ctx, 'Starting the service proxy', async () => {
+    const p = await startProxy({ port: s.workload.servicePort, upstreamTimeoutMs: s.load.timeoutMs, log });
+    cleanup.defer('close proxy', () => p.close());
+    return p;
+  }, (p) => p.url);
+  return { postgres, issuer, proxy };
+}
+
+function conn(e: PostgresEndpoint) {
+  return { host: e.host, port: e.port, user: e.adminUser, password: e.adminPassword };
+}
+
+async function createIssuer(ctx: LocalContext, pg: PostgresEndpoint, admin: SqlClient,
+  log: (line: string) => void): Promise<CredentialIssuer> {
+  const { scenario: s, deps } = ctx;
+  let issuer: CredentialIssuer;
+  if (s.credentials.issuer === 'direct') {
+    issuer = createDirectIssuer({ admin, role: s.database.role, database: s.database.name,
+      clock: { now: ctx.now, wallClock: () => new Date() }, secrets: ctx.secrets, log });
+  } else {
+    const vault = await deps.resolveVault(ctx.env, ctx.secrets);
+    ctx.cleanup.defer('stop vault', () => vault.stop());
+    issuer = createVaultIssuer({ api: deps.createVaultApi(vault), postgres: { ...pg, database: s.database.name },
+      database: s.database, vault: s.credentials.vault, clock: { now: ctx.now, wallClock: () => new Date() },
+      secrets: ctx.secrets, log });
+  }
+  // Leases are revoked before Postgres stops: the cleanup stack runs newest first.
+  ctx.cleanup.defer('revoke leases', () => issuer.close());
+  await issuer.setup();
+  return issuer;
+}

@@ -1,0 +1,23 @@
+import type { Scenario } from '../../scenario/model.js';
+import type { PostgresEndpoint } from '../../ports/postgres.js';
+
+/**
+ * Environment of every replica apart from PORT and credentials: where the database is and the
+ * demo app's knobs (see src/demo-app/server.ts). A user's workload.env wins.
+ */
+export function workloadEnv(s: Scenario, pg: PostgresEndpoint): Record<string, string> {
+  const w = s.workload;
+  return {
+    PGHOST: pg.host,
+    PGPORT: String(pg.port),
+    PGDATABASE: s.database.name,
+    QUERY_SLEEP_MS: String(w.querySleepMs),
+    POOL_MAX: String(w.pool.max),
+    POOL_MAX_LIFETIME_S: String(Math.ceil(w.pool.maxLifetimeMs / 1000)),
+    POOL_IDLE_TIMEOUT_MS: String(w.pool.idleTimeoutMs),
+    GRACEFUL_DRAIN: w.gracefulDrain ? '1' : '0',
+    // Drain must finish inside the grace period that remains after preStop.
+    DRAIN_TIMEOUT_MS: String(Math.max(1000, w.terminationGracePeriodMs - w.preStopMs - 500)),
+    ...w.env,
+  };
+}
