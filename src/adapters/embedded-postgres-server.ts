@@ -76,7 +76,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs `work`, failing on timeout or abort; `onGiveUp` stops whatever work left running. */
+/** Runs `work`, failing on timeout or abort (the caller tears down whatever is left running). */
 async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;

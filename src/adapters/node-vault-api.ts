@@ -23,6 +23,9 @@ export function createNodeVaultApi(opts: NodeVaultApiOptions): VaultApi {
     endpoint,
     token: opts.token,
     requestOptions: { timeout: opts.timeoutMs ?? 10_000 },
+    // `GET ?list=1` instead of the LIST verb: same Vault semantics, and HTTP stacks that only know
+    // standard methods (proxies, node:http servers) pass it through.
+    noCustomHTTPVerbs: true,
   });
   // node-vault falls back to VAULT_PREFIX / VAULT_NAMESPACE from process.env; this adapter is
   // configured only by its arguments.

@@ -10,6 +10,11 @@ export class SecretRegistry {
     if (secret && secret.length >= 6) this.secrets.add(secret);
   }
 
+  /** Every registered secret; leak tests grep output for them. */
+  list(): readonly string[] {
+    return [...this.secrets];
+  }
+
   /** Replaces every registered secret, and any password inside a connection URL, by `***`. */
   redact(text: string): string {
     let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s]*@/gi, '$1***@');

@@ -74,11 +74,12 @@ export class TimelineRecorder implements OutcomeSink, TimelineView {
   }
 
   record(outcome: RequestOutcome): void {
-    const start = outcome.start > 0 ? outcome.start : 0;
-    if (!(start < HORIZON_MS)) {
+    // NaN fails this comparison too, so it is dropped rather than piled into bin 0.
+    if (!(outcome.start < HORIZON_MS)) {
       this.dropped++;
       return;
     }
+    const start = outcome.start > 0 ? outcome.start : 0;
     const kind = KIND_INDEX[outcome.kind] ?? OTHER;
     const bin = Math.floor(start / this.binMs);
     this.add(kind, bin, 1);

@@ -9,7 +9,7 @@ import { scenarioFileSchema } from './schema.js';
  */
 export function schemaIssues(issues: readonly z.core.$ZodIssue[], file: string, locate: Locator): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  for (const issue of issues) {
+  for (const issue of flatten(issues, [])) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(path);
@@ -29,8 +29,21 @@ export function schemaIssues(issues: readonly z.core.$ZodIssue[], file: string, 
   return out;
 }
 
+/**
+ * A union whose input matched one option's type (an object given for `string | {threshold}`)
+ * reports that option's inner issues, which point deeper than "none of the options matched".
+ */
+function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    const at = { ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodIssue;
+    if (issue.code !== 'invalid_union') return [at];
+    const deeper = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
+    return deeper ? flatten(deeper, at.path) : [at];
+  });
+}
+
 function tidy(message: string): string {
-  return message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '');
+  return message.replace(/^(Invalid input|Invalid option|Too small|Too big): /, '');
 }
 
 interface SchemaDef {
@@ -46,11 +59,7 @@ export function knownKeys(path: readonly (string | number)[]): string[] {
   let defs: SchemaDef[] = [(scenarioFileSchema as unknown as { _zod: { def: SchemaDef } })._zod.def];
   for (let i = 0; i <= path.length; i++) {
     // Unwrap defaults, optionals and unions until objects (or lists) remain.
-    defs = defs.flatMap(function unwrap(d): SchemaDef[] {
-      if (d.innerType) return unwrap(d.innerType._zod.def);
-      if (d.options) return d.options.flatMap((o) => unwrap(o._zod.def));
-      return [d];
-    });
+    defs = defs.flatMap(unwrap);
     if (i === path.length) break;
     const seg = path[i];
     defs = defs.flatMap((d) => {
@@ -60,6 +69,13 @@ export function knownKeys(path: readonly (string | number)[]): string[] {
     });
   }
   return defs.flatMap((d) => (d.type === 'object' && d.shape ? Object.keys(d.shape) : []));
+}
+
+/** Looks through defaults, optionals and unions to the object or list schemas inside. */
+function unwrap(d: SchemaDef): SchemaDef[] {
+  if (d.innerType) return unwrap(d.innerType._zod.def);
+  if (d.options) return d.options.flatMap((o) => unwrap(o._zod.def));
+  return [d];
 }
 
 /** A known key within edit distance 2 of `key`, if any. */

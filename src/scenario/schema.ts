@@ -9,12 +9,15 @@ export const SCENARIO_KIND = 'Scenario';
  * A duration as written in files (`500ms`, `10s`, `2m`, `1h`). A bare YAML `0` is accepted too,
  * because `preStop: 0` is what people write and it means the same as the string "0".
  */
-export const durationSchema = z.union([z.string().regex(DURATION_PATTERN), z.literal(0)], {
-  error: (iss) =>
-    typeof iss.input === 'number'
-      ? `expected a duration with a unit, e.g. ${iss.input}ms or ${iss.input}s (only 0 may omit it)`
-      : `expected a duration such as 500ms, 10s, 2m or 1h, got ${JSON.stringify(iss.input)}`,
+export const durationSchema = z.union([z.string().regex(DURATION_PATTERN, { error: durationMessage }), z.literal(0)], {
+  error: durationMessage,
 });
+
+function durationMessage(iss: { input?: unknown }): string {
+  return typeof iss.input === 'number'
+    ? `expected a duration with a unit, e.g. ${iss.input}ms or ${iss.input}s (only 0 may omit it)`
+    : `expected a duration such as 500ms, 10s, 2m or 1h, got ${JSON.stringify(iss.input)}`;
+}
 
 const nonEmpty = z.string().min(1, { error: 'must not be empty' });
 const stringList = z.array(nonEmpty);

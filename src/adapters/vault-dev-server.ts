@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { ExternalError } from '../errors/errors.js';
+import type { VaultDevServer } from '../ports/vault.js';
+
+/** Options of {@link startVaultDevServer}. */
+export interface VaultDevServerOptions {
+  /** Root token id; random when omitted. The caller registers it as a secret. */
+  token?: string;
+  /** Health polling; defaults 200 ms / 20 s. */
+  pollIntervalMs?: number;
+  startTimeoutMs?: number;
+}
+
+/**
+ * Starts `vault server -dev` on a free loopback port and waits until `sys/health` answers.
+ * Dev mode is in-memory and already unsealed; `-dev-no-store-token` keeps ~/.vault-token untouched.
+ */
+export async function startVaultDevServer(
+  binary: string,
+  signal?: AbortSignal,
+  opts: VaultDevServerOptions = {},
+): Promise<VaultDevServer> {
+  signal?.throwIfAborted();
+  const token = opts.token ?? `vaultctl-${randomBytes(18).toString('base64url')}`;
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const args = ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-dev-no-store-token'];
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const command = `${binary} server -dev -dev-listen-address=127.0.0.1:${port} -dev-root-token-id=*** -dev-no-store-token`;
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-4000); });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let spawnError: Error | undefined;
+  child.once('error', (err) => { spawnError = err; });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await terminate(child, exited);
+  };
+
+  try {
+    await waitForHealth(endpoint, child, () => spawnError, signal, opts.pollIntervalMs ?? 200, opts.startTimeoutMs ?? 20_000);
+  } catch (err) {
+    await stop();
+    if (signal?.aborted) throw signal.reason;
+    const output = stderr.split(token).join('***');
+    throw new ExternalError(`vault dev server did not become ready: ${err instanceof Error ? err.message : String(err)}`,
+      { command, output, hint: 'run the command above by hand to see why, or set VAULT_ADDR and VAULT_TOKEN' });
+  }
+  return { endpoint, token, stop };
+}
+
+async function waitForHealth(
+  endpoint: string, child: ChildProcess, spawnError: () => Error | undefined,
+  signal: AbortSignal | undefined, intervalMs: number, timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const err = spawnError();
+    if (err) throw err;
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
+    signal?.throwIfAborted();
+    try {
+      const res = await fetch(`${endpoint}/v1/sys/health`, { signal: AbortSignal.timeout(Math.max(intervalMs, 1000)) });
+      const body = (await res.json()) as { initialized?: boolean; sealed?: boolean };
+      if (body.initialized === true && body.sealed === false) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`no healthy answer from ${endpoint}/v1/sys/health within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** SIGTERM, then SIGKILL after 5 s. */
+async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A port that was free a moment ago (the dev server binds it right after). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}

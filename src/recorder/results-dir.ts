@@ -1,0 +1,192 @@
+/**
+ * The results directory of a `rotate-test` run. Every file is UTF-8; times are monotonic
+ * milliseconds since the run's time zero (`run.json` `startedAt` is that instant on the wall clock).
+ *
+ * - `events.ndjson` — the event log (src/ports/events.ts `RunEvent`), one JSON object per line,
+ *   appended while the run goes, so an interrupted run keeps what happened. A torn last line
+ *   (crash mid-write) is ignored by readers.
+ * - `timeline.json` — request outcomes in constant memory (src/recorder/timeline-data.ts
+ *   `TimelineData`): counts per kind per bin, failure causes, latency histograms.
+ * - `run.json` — `RunFile` (src/recorder/run-file.ts): `schemaVersion` 1, tool name and version,
+ *   the scenario model, `startedAt`, `measureFromMs`/`measureToMs`, `status`
+ *   (`completed` | `interrupted` | `failed`), optional load totals and the analysis.
+ *
+ * `timeline.json` and `run.json` are written once at the end, each to a temporary file renamed
+ * into place, so a reader never sees half a file. `vaultctl report DIR` re-runs the analysis from
+ * `events.ndjson` + `timeline.json`. No file holds a password, token or connection string.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../errors/errors.js';
+import type { EventSink, RunEvent } from '../ports/events.js';
+import type { TimelineData } from './timeline-data.js';
+import { RUN_SCHEMA_VERSION, type RunFile } from './run-file.js';
+
+export const EVENTS_FILE = 'events.ndjson';
+export const TIMELINE_FILE = 'timeline.json';
+export const RUN_FILE = 'run.json';
+const OWN_FILES = [EVENTS_FILE, TIMELINE_FILE, RUN_FILE, `${TIMELINE_FILE}.tmp`, `${RUN_FILE}.tmp`];
+
+/** Options of createResultsWriter. */
+export interface ResultsWriterOptions {
+  /** Applied to every line and file written (SecretRegistry.redact); identity by default. */
+  redact?: (text: string) => string;
+}
+
+/** Writes one run's results directory: events as they happen, timeline and run file at the end. */
+export interface ResultsWriter extends EventSink {
+  /** Absolute or relative path as given. */
+  readonly dir: string;
+  /** Appends an event to events.ndjson; ignored after close. */
+  emit(event: RunEvent): void;
+  /** Writes timeline.json and run.json atomically and closes the event log. */
+  finish(run: RunFile, timeline: TimelineData): Promise<void>;
+  /** Flushes and closes the event log without writing run.json (idempotent). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates (or reuses) a results directory. An existing directory must be empty or a previous
+ * vaultctl results directory, whose files are replaced; anything else is a UsageError.
+ */
+export async function createResultsWriter(dir: string, opts: ResultsWriterOptions = {}): Promise<ResultsWriter> {
+  const redact = opts.redact ?? ((s: string) => s);
+  const entries = await listDir(dir);
+  if (entries === null) await mkdir(dir, { recursive: true });
+  else if (entries.length > 0) {
+    if (!(await isResultsDir(dir, entries))) {
+      throw new UsageError(`${dir} is not empty and is not a vaultctl results directory`,
+        'choose a new directory with --out, or empty this one');
+    }
+    await Promise.all(OWN_FILES.filter((f) => entries.includes(f)).map((f) => rm(join(dir, f), { force: true })));
+  }
+  const stream = createWriteStream(join(dir, EVENTS_FILE), { flags: 'w', encoding: 'utf8' });
+  let failure: Error | undefined;
+  stream.on('error', (err) => (failure ??= err));
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => (closed ??= endStream(stream).then(() => {
+    if (failure) throw failure;
+  }));
+  return {
+    dir,
+    emit(event) {
+      if (closed || failure) return;
+      stream.write(`${redact(JSON.stringify(event))}\n`);
+    },
+    async close() {
+      await close();
+    },
+    async finish(run, timeline) {
+      await close();
+      await writeAtomic(join(dir, TIMELINE_FILE), redact(JSON.stringify(timeline)));
+      await writeAtomic(join(dir, RUN_FILE), redact(`${JSON.stringify(run, null, 2)}\n`));
+    },
+  };
+}
+
+/** What a results directory holds, parsed. */
+export interface ResultsDirContents {
+  run: RunFile;
+  events: RunEvent[];
+  timeline: TimelineData;
+}
+
+/** Reads a results directory; a missing, unfinished or malformed one is a UsageError naming the file. */
+export async function readResultsDir(dir: string): Promise<ResultsDirContents> {
+  const entries = await listDir(dir);
+  if (entries === null) throw new UsageError(`results directory ${dir} does not exist`);
+  if (!entries.includes(RUN_FILE)) {
+    throw new UsageError(`${dir} has no ${RUN_FILE}`,
+      entries.includes(EVENTS_FILE) ? 'the run did not finish writing its results' : 'pass a directory written by `vaultctl rotate-test`');
+  }
+  const run = parseJson(dir, RUN_FILE, await readFile(join(dir, RUN_FILE), 'utf8')) as RunFile;
+  if (run?.tool?.name !== 'vaultctl' || run.schemaVersion !== RUN_SCHEMA_VERSION || typeof run.analysis !== 'object') {
+    throw new UsageError(`${join(dir, RUN_FILE)} is not a vaultctl run file of schema version ${RUN_SCHEMA_VERSION}`);
+  }
+  const timelineText = await readOptional(join(dir, TIMELINE_FILE));
+  if (timelineText === null) throw new UsageError(`${dir} has no ${TIMELINE_FILE}`);
+  const timeline = parseJson(dir, TIMELINE_FILE, timelineText) as TimelineData;
+  if (timeline?.version !== 1) throw new UsageError(`${join(dir, TIMELINE_FILE)} has an unsupported version`);
+  const events = parseEvents(dir, (await readOptional(join(dir, EVENTS_FILE))) ?? '');
+  return { run, events, timeline };
+}
+
+function parseEvents(dir: string, text: string): RunEvent[] {
+  const lines = text.split('\n');
+  const events: RunEvent[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      const e = JSON.parse(line) as RunEvent;
+      if (typeof e?.t !== 'number' || typeof e.type !== 'string') throw new Error('not an event');
+      events.push(e);
+    } catch {
+      // Only the last line may be torn by a crash; anything earlier means the file is damaged.
+      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== '')) {
+        throw new UsageError(`${join(dir, EVENTS_FILE)}:${i + 1}: malformed event line`);
+      }
+    }
+  });
+  return events;
+}
+
+function parseJson(dir: string, file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${join(dir, file)} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A directory is ours when its run.json names vaultctl or its event log starts with run_started. */
+async function isResultsDir(dir: string, entries: string[]): Promise<boolean> {
+  if (entries.includes(RUN_FILE)) {
+    try {
+      const run = JSON.parse(await readFile(join(dir, RUN_FILE), 'utf8')) as Partial<RunFile>;
+      if (run?.tool?.name === 'vaultctl') return true;
+    } catch {
+      // fall through to the event log
+    }
+  }
+  const events = await readOptional(join(dir, EVENTS_FILE));
+  if (events === null) return false;
+  try {
+    return (JSON.parse(events.split('\n', 1)[0]) as RunEvent).type === 'run_started';
+  } catch {
+    return false;
+  }
+}
+
+async function listDir(dir: string): Promise<string[] | null> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ENOTDIR') throw new UsageError(`${dir} is a file, not a directory`);
+    throw err;
+  }
+}
+
+async function readOptional(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text, 'utf8');
+  await rename(`${path}.tmp`, path);
+}
+
+function endStream(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) return resolve();
+    stream.end(() => resolve());
+    stream.once('error', () => resolve());
+  });
+}

@@ -1,0 +1,36 @@
+import type { RunAnalysis } from '../analysis/analyze.js';
+import type { LoadSummary } from '../ports/load.js';
+import type { Scenario } from '../scenario/model.js';
+
+/** Version of run.json; a reader refuses other versions. */
+export const RUN_SCHEMA_VERSION = 1;
+
+/** `run.json` of a results directory: what ran, when, how it ended, and its analysis. */
+export interface RunFile {
+  /** Format version of this file. */
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  /** The program that wrote it. */
+  tool: { name: 'vaultctl'; version: string };
+  /** The fully defaulted scenario that ran (name, source file, target and every setting; it holds no secrets). */
+  scenario: Scenario;
+  /** Wall-clock time of the run's time zero, ISO 8601. */
+  startedAt: string;
+  /** How to read the times in this directory (a fixed explanatory sentence). */
+  timeZero: string;
+  /** Start of the measured range (end of warm-up), run-clock ms. */
+  measureFromMs: number;
+  /** End of the measured range (end of load), run-clock ms. */
+  measureToMs: number;
+  /** `completed`, `interrupted` (SIGINT/SIGTERM, partial results) or `failed` (an error ended it). */
+  status: 'completed' | 'interrupted' | 'failed';
+  /** The error that ended a failed run, already redacted. */
+  error?: string;
+  /** The load generator's own totals, to cross-check the timeline. */
+  load?: LoadSummary;
+  /** Per-rollout, baseline and overall statistics (re-computable from events + timeline). */
+  analysis: RunAnalysis;
+}
+
+/** The sentence stored in `RunFile.timeZero`. */
+export const TIME_ZERO_NOTE =
+  'event and timeline times are monotonic milliseconds since time zero; time zero is startedAt on the wall clock';

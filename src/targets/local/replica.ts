@@ -1,0 +1,295 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { ExternalError } from '../../errors/errors.js';
+import type { SecretRegistry } from '../../errors/redact.js';
+import type { EventSink } from '../../ports/events.js';
+import type { Clock } from '../../runtime/runtime.js';
+import type { WorkloadSpec } from '../../scenario/model.js';
+
+/** The Service stand-in a replica registers with once ready (an endpoint). */
+export interface EndpointRegistry {
+  add(id: string, port: number): void;
+  remove(id: string): void;
+}
+
+/** Where a replica is in its life. */
+export type ReplicaPhase = 'starting' | 'ready' | 'terminating' | 'exited';
+
+/** How the process ended. */
+export interface ReplicaExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** Everything a replica needs. `env` is complete (PORT and HOST are added here). */
+export interface ReplicaOptions {
+  id: string;
+  revision: number;
+  command: string[];
+  env: Record<string, string>;
+  workload: WorkloadSpec;
+  proxy: EndpointRegistry;
+  events: EventSink;
+  clock: Clock;
+  secrets: SecretRegistry;
+  /** Called when a replica that was ready exits without being asked to (after replica_exited). */
+  onCrash?: (replica: Replica, exit: ReplicaExit) => void;
+}
+
+const TAIL_LINES = 50;
+/** Kubernetes grants this one-off extension when preStop outlasts the grace period (Pod lifecycle docs). */
+const PRESTOP_OVERRUN_GRACE_MS = 2000;
+
+/**
+ * One replica: a child process with readiness polling and the Kubernetes termination sequence.
+ * It registers itself with the proxy when ready and removes itself when terminating or crashing.
+ */
+export class Replica {
+  readonly id: string;
+  readonly revision: number;
+  port = 0;
+  phase: ReplicaPhase = 'starting';
+  private child?: ChildProcess;
+  private registered = false;
+  private readonly tail: string[] = [];
+  private partial = '';
+  private terminated?: Promise<void>;
+  private exitInfo?: ReplicaExit;
+  private readonly exitWaiters: Array<(e: ReplicaExit) => void> = [];
+  /** Set when we killed the process ourselves (startup timeout), so its exit is expected. */
+  private killedByUs = false;
+
+  constructor(private readonly o: ReplicaOptions) {
+    this.id = o.id;
+    this.revision = o.revision;
+  }
+
+  /** Process id while the process runs. */
+  get pid(): number | undefined {
+    return this.exitInfo ? undefined : this.child?.pid;
+  }
+
+  /**
+   * Spawns the process and resolves once `GET readiness.path` answers 200 (then it is in the proxy).
+   * Rejects with an ExternalError when it exits first, cannot be spawned, or is not ready within
+   * `readiness.startupTimeoutMs`; rejects with ReplicaTerminatedError when terminate() came first.
+   */
+  async start(delayMs = 0): Promise<void> {
+    if (delayMs > 0) await sleep(delayMs);
+    if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
+    const port = await freeLoopbackPort();
+    if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
+    this.port = port;
+    const [file, ...args] = this.o.command;
+    const env = { ...this.o.env, PORT: String(port), HOST: '127.0.0.1' };
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    this.child = child;
+    trackChild(child);
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => this.capture(s));
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => this.capture(s));
+    const spawned = new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (err) => {
+        this.onExit({ code: null, signal: null });
+        reject(new ExternalError(`replica ${this.id} could not be started: ${err.message}`, {
+          command: this.commandLine(), cause: err,
+          hint: 'check workload.command (the first element must be an executable on PATH or an absolute path)',
+        }));
+      });
+    });
+    child.once('exit', (code, signal) => this.onExit({ code, signal }));
+    await spawned;
+    this.o.events.emit({ t: this.o.clock.now(), type: 'replica_started', replica: this.id, revision: this.revision, port });
+    await this.waitReady();
+  }
+
+  /**
+   * The Kubernetes termination sequence, timed from now (T): replica_terminating at T; removal from
+   * the proxy at T + endpointPropagationMs; SIGTERM at T + preStopMs (the preStop hook runs first
+   * and counts against the grace period); SIGKILL at T + terminationGracePeriodMs. Resolves once
+   * the process has exited and the endpoint is gone. `immediate` (shutdown) skips the propagation
+   * and preStop waits but keeps the SIGKILL deadline. Idempotent.
+   */
+  terminate(opts: { immediate?: boolean } = {}): Promise<void> {
+    if (this.terminated) return this.terminated;
+    if (this.phase === 'exited') return (this.terminated = Promise.resolve());
+    const neverSpawned = !this.child;
+    this.phase = 'terminating';
+    if (neverSpawned) return (this.terminated = Promise.resolve()); // start() notices and gives up
+    const w = this.o.workload;
+    this.emit('replica_terminating');
+    const propagation = opts.immediate ? 0 : w.endpointPropagationMs;
+    const preStop = opts.immediate ? 0 : w.preStopMs;
+    const grace = w.terminationGracePeriodMs;
+    const sigtermAt = Math.min(preStop, grace);
+    const sigkillAt = preStop >= grace && !opts.immediate ? grace + PRESTOP_OVERRUN_GRACE_MS : grace;
+    const removed = this.registered ? sleep(propagation).then(() => this.unregister()) : Promise.resolve();
+    const timers = [
+      setTimeout(() => this.signal('SIGTERM'), sigtermAt),
+      setTimeout(() => this.signal('SIGKILL'), sigkillAt),
+    ];
+    const exited = this.waitExit().then(() => timers.forEach(clearTimeout));
+    return (this.terminated = Promise.all([removed, exited]).then(() => undefined));
+  }
+
+  /** Sends a signal if the process is alive; true when sent. */
+  signal(sig: NodeJS.Signals): boolean {
+    if (!this.child || this.exitInfo) return false;
+    try {
+      return this.child.kill(sig);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Resolves when the process has exited (at once if it already has or never ran). */
+  waitExit(): Promise<ReplicaExit> {
+    if (this.exitInfo) return Promise.resolve(this.exitInfo);
+    if (!this.child && this.phase !== 'starting') return Promise.resolve({ code: null, signal: null });
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  /** The last lines the process printed, redacted. */
+  output(): string {
+    const lines = this.partial ? [...this.tail, this.partial] : this.tail;
+    return this.o.secrets.redact(lines.join('\n'));
+  }
+
+  private async waitReady(): Promise<void> {
+    const { path, periodMs, startupTimeoutMs } = this.o.workload.readiness;
+    const deadline = Date.now() + startupTimeoutMs;
+    for (;;) {
+      if (this.phase !== 'starting') break;
+      if (await probe(this.port, path, Math.max(periodMs, 1000))) break;
+      if (this.phase !== 'starting') break;
+      if (Date.now() >= deadline) {
+        // Like a failed startup probe: the container is killed. It never served, so no grace.
+        this.killedByUs = true;
+        this.signal('SIGKILL');
+        await this.waitExit();
+        throw this.failure(`replica ${this.id} was not ready within ${startupTimeoutMs / 1000}s ` +
+          `(GET ${path} on port ${this.port} never answered 200)`);
+      }
+      await Promise.race([sleep(periodMs), this.waitExit()]);
+    }
+    if (this.phase === 'exited') {
+      const e = await this.waitExit();
+      await sleep(50); // let the last output lines arrive for the message
+      const how = e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
+      throw this.failure(`replica ${this.id} ${how} before it was ready`);
+    }
+    if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
+    this.phase = 'ready';
+    this.registered = true;
+    this.o.proxy.add(this.id, this.port);
+    this.emit('replica_ready');
+  }
+
+  private onExit(e: ReplicaExit): void {
+    if (this.exitInfo) return;
+    this.exitInfo = e;
+    const before = this.phase;
+    this.phase = 'exited';
+    const expected = before === 'terminating' || this.killedByUs;
+    if (this.child) {
+      this.o.events.emit({ t: this.o.clock.now(), type: 'replica_exited', replica: this.id, revision: this.revision,
+        code: e.code, signal: e.signal, expected });
+    }
+    if (before === 'ready') this.unregister(); // a crash: no propagation delay to model, the port is dead
+    for (const w of this.exitWaiters.splice(0)) w(e);
+    if (before === 'ready') this.o.onCrash?.(this, e);
+  }
+
+  private unregister(): void {
+    if (!this.registered) return;
+    this.registered = false;
+    this.o.proxy.remove(this.id);
+    this.emit('replica_removed');
+  }
+
+  private emit(type: 'replica_ready' | 'replica_terminating' | 'replica_removed'): void {
+    this.o.events.emit({ t: this.o.clock.now(), type, replica: this.id, revision: this.revision });
+  }
+
+  private capture(chunk: string): void {
+    const parts = (this.partial + chunk).split(/\r?\n/);
+    this.partial = parts.pop() ?? '';
+    this.tail.push(...parts);
+    if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
+  }
+
+  private failure(message: string): ExternalError {
+    return new ExternalError(message, {
+      command: this.commandLine(), output: this.output(),
+      hint: 'check workload.command and that the database is reachable (the output above is the replica\'s last lines)',
+    });
+  }
+
+  private commandLine(): string {
+    return this.o.secrets.redact(this.o.command.join(' '));
+  }
+}
+
+/** start() gave up because terminate() was called first; the supervisor expects and ignores it. */
+export class ReplicaTerminatedError extends Error {
+  constructor(id: string) {
+    super(`replica ${id} was terminated before it was ready`);
+    this.name = 'ReplicaTerminatedError';
+  }
+}
+
+/** A free port on 127.0.0.1: bind port 0, read the port, close. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** One readiness probe: true on HTTP 200. */
+function probe(port: number, path: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => resolve(false));
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * Last resort against orphans. Children are not detached, yet they do not die with us: if this
+ * process exits while replicas run (an uncaught error, a second Ctrl-C), they are re-parented and
+ * keep their ports and database sessions. The 'exit' event runs synchronously on every exit path
+ * that runs JavaScript, so SIGKILL goes out there. This is the one use of `process` in this code.
+ */
+function trackChild(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const c of liveChildren) {
+        try {
+          c.kill('SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  child.once('error', () => liveChildren.delete(child));
+}

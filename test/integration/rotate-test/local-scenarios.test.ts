@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { leftovers, privateTmpdir, processesMentioning, readTree, removeDir, runVaultctl } from '../../support/cli-harness.js';
+
+// Real embedded Postgres, real replica processes, real autocannon load through the real proxy.
+let tmp: string;
+let outRoot: string;
+beforeAll(() => {
+  tmp = privateTmpdir();
+  outRoot = mkdtempSync(join(tmpdir(), 'results-'));
+});
+afterAll(() => {
+  removeDir(outRoot);
+  removeDir(tmp);
+});
+
+interface Stats { requests: number; failures: number; byKind: Record<string, number>; byCause: Record<string, number> }
+interface Rollout extends Stats { trigger: string; completed: boolean; startMs: number; window: { startMs: number; endMs: number } }
+
+async function run(name: string) {
+  const out = join(outRoot, name);
+  const { code, rt } = await runVaultctl(['rotate-test', `test/fixtures/runs/${name}.yaml`, '--out', out]);
+  const runFile = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  const events = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  // Nothing the run started may survive it.
+  expect(processesMentioning(tmp)).toEqual([]);
+  expect(leftovers(tmp)).toEqual([]);
+  // No password or token the run created appears anywhere it wrote.
+  const secrets = rt.secrets.list();
+  expect(secrets.length).toBeGreaterThan(0);
+  for (const text of [rt.out(), rt.err(), ...readTree(out).map((f) => f.text)]) {
+    for (const s of secrets) expect(text.includes(s)).toBe(false);
+  }
+  return { code, rt, runFile, events, rollouts: runFile.analysis.rollouts as Rollout[], baseline: runFile.analysis.baseline as Stats };
+}
+
+describe('rotate-test on the local target', () => {
+  it('3 graceful replicas with restart: one rollout per rotation, none drops a request', async () => {
+    const r = await run('graceful-three');
+    expect(r.code, r.rt.err()).toBe(0);
+    const rotations = r.events.filter((e) => e.type === 'rotation_triggered');
+    expect(rotations.length).toBe(3);
+    expect(r.rollouts.length).toBe(rotations.length);
+    for (const ro of r.rollouts) {
+      expect(ro.completed).toBe(true);
+      expect(ro.requests).toBeGreaterThan(0);
+      expect(ro.failures).toBe(0);
+    }
+    expect(r.baseline.failures).toBe(0);
+    expect(r.rt.out()).toMatch(/rollout|#/i);
+  });
+
+  it('1 replica without graceful drain: every rollout drops requests, and they are attributed to it', async () => {
+    const r = await run('single-ungraceful');
+    expect(r.code, r.rt.err()).toBe(0);
+    expect(r.rollouts.length).toBe(3);
+    for (const ro of r.rollouts) expect(ro.failures).toBeGreaterThan(0);
+    expect(r.baseline.failures).toBe(0);
+  });
+
+  it('TTL shorter than the refresh, reload none: 28P01 failures after the TTL, outside any rollout', async () => {
+    const r = await run('expiry-before-refresh');
+    expect(r.code, r.rt.err()).toBe(0);
+    expect(r.rollouts.length).toBe(0);
+    expect(r.baseline.failures).toBeGreaterThan(0);
+    expect(Object.keys(r.baseline.byCause).some((c) => c.includes('28P01'))).toBe(true);
+    const issued = r.events.find((e) => e.type === 'credentials_issued');
+    const expired = r.events.find((e) => e.type === 'lease_expired' && e.leaseId === issued.leaseId);
+    expect(expired.t - issued.t).toBeGreaterThanOrEqual(issued.ttlMs - 50);
+    // No failure before the lease expired: the first failing bin starts at or after the expiry.
+    const timeline = JSON.parse(readFileSync(join(outRoot, 'expiry-before-refresh', 'timeline.json'), 'utf8'));
+    expect(firstFailureMs(timeline)).toBeGreaterThanOrEqual(expired.t - timeline.binMs);
+  });
+
+  it('revoke: 57P01/28P01 failures from the revocation until the next rollout recovers', async () => {
+    const r = await run('revoke-chaos');
+    expect(r.code, r.rt.err()).toBe(0);
+    const revoked = r.events.find((e) => e.type === 'lease_revoked' && e.reason === 'revoke');
+    expect(revoked).toBeDefined();
+    const causes = [...Object.keys(r.baseline.byCause), ...r.rollouts.flatMap((ro) => Object.keys(ro.byCause))];
+    expect(causes.some((c) => /57P01|28P01/.test(c))).toBe(true);
+    expect(r.rollouts.length).toBe(1);
+    const timeline = JSON.parse(readFileSync(join(outRoot, 'revoke-chaos', 'timeline.json'), 'utf8'));
+    expect(firstFailureMs(timeline)).toBeGreaterThanOrEqual(revoked.t - timeline.binMs);
+    // Recovered: nothing fails once the rollout has completed and settled.
+    expect(lastFailureMs(timeline)).toBeLessThan(r.rollouts[0].window.endMs);
+  });
+});
+
+/** Start (ms) of the first time bin holding a failure of any kind. */
+function firstFailureMs(t: { binMs: number; failures?: unknown; kinds?: Record<string, [number, number][]> }): number {
+  const bins = failureBins(t);
+  return Math.min(...bins) * t.binMs;
+}
+function lastFailureMs(t: { binMs: number; kinds?: Record<string, [number, number][]> }): number {
+  const bins = failureBins(t);
+  return Math.max(...bins) * t.binMs;
+}
+function failureBins(t: { kinds?: Record<string, [number, number][]> }): number[] {
+  return Object.entries(t.kinds ?? {}).filter(([k]) => k !== 'ok').flatMap(([, pairs]) => pairs.map(([bin]) => bin));
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, createCliDeps } from '../../src/cli/main.js';
+import { createTestRuntime, type TestRuntime } from './test-runtime.js';
+
+/** The repository root (tests run with it as cwd). */
+export const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** Runs the real CLI in-process with real adapters and captured streams. */
+export async function runVaultctl(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}):
+  Promise<{ code: number; rt: TestRuntime }> {
+  const rt = createTestRuntime({ cwd: opts.cwd ?? repoRoot, env: opts.env ?? {} });
+  const code = await runCli(args, rt, createCliDeps());
+  return { code, rt };
+}
+
+/** A private TMPDIR for this test file, so leftovers of a run can be seen. */
+export function privateTmpdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vaultctl-test-tmp-'));
+  process.env.TMPDIR = dir;
+  return dir;
+}
+
+/** Files and dirs left in a private TMPDIR, ignoring the (empty) stale-instance state dir. */
+export function leftovers(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'vaultctl-state' && statSync(p).isDirectory() && readdirSync(p).length === 0) continue;
+    out.push(name);
+  }
+  return out;
+}
+
+/** Processes whose command line mentions `needle` (e.g. a temp dir) or that are children of this process. */
+export function processesMentioning(needle: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const zombie = stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+      if (!zombie && (cmd.includes(needle) || ppid === process.pid)) found.push(`${pid} ${cmd.trim()}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/** Every file under a directory, recursively, with its text. */
+export function readTree(dir: string): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...readTree(p));
+    else out.push({ path: p, text: readFileSync(p, 'utf8') });
+  }
+  return out;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,216 @@
+/**
+ * Route handlers of the Vault double (see vault-double.ts). Each returns undefined when the path
+ * is not its own. Shapes follow stack-facts.md section C.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** Answer of a route: status and a JSON body (none for 204). */
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+/** A lease the double issued; times are epoch ms. */
+export interface DoubleLease {
+  id: string;
+  mount: string;
+  role: string;
+  issueTime: number;
+  expireTime: number;
+  /** issueTime + the role's max_ttl: renewals cannot go past it. */
+  maxExpire: number;
+  lastRenewal: number | null;
+}
+
+/** Everything the double stores. Keys of configs/roles are `<mount>/<name>`. */
+export interface DoubleState {
+  mounts: Map<string, { type: string; description: string; config: Record<string, unknown> }>;
+  configs: Map<string, Record<string, unknown>>;
+  roles: Map<string, Record<string, unknown>>;
+  leases: Map<string, DoubleLease>;
+  /** Lease ids revoked through sys/leases/revoke, in order. */
+  revoked: string[];
+}
+
+/** Vault's system default lease TTL and max TTL (768h). */
+const SYSTEM_MAX_TTL_S = 768 * 3600;
+
+/** Vault's standard envelope. */
+export function envelope(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    request_id: randomUUID(), lease_id: '', renewable: false, lease_duration: 0, data: null,
+    wrap_info: null, warnings: null, auth: null, ...fields,
+  };
+}
+
+/** `{"errors":[...]}` with a status. */
+export function fail(status: number, ...errors: string[]): Reply {
+  return { status, body: { errors } };
+}
+
+const NO_CONTENT: Reply = { status: 204 };
+
+/** `sys/mounts` and `sys/mounts/:path`. */
+export function handleMounts(s: DoubleState, method: string, path: string, body?: Record<string, unknown>): Reply | undefined {
+  if (path === 'sys/mounts' && method === 'GET') {
+    const data = Object.fromEntries([...s.mounts].map(([m, v]) => [`${m}/`, v]));
+    return { status: 200, body: envelope({ data }) };
+  }
+  if (!path.startsWith('sys/mounts/')) return undefined;
+  const mount = path.slice('sys/mounts/'.length).replace(/\/+$/, '');
+  if (method === 'POST') {
+    if (typeof body?.type !== 'string' || !body.type) return fail(400, 'backend type must be specified as a string');
+    if (s.mounts.has(mount)) return fail(400, `path is already in use at ${mount}/`);
+    s.mounts.set(mount, {
+      type: body.type, description: String(body.description ?? ''), config: (body.config as Record<string, unknown>) ?? {},
+    });
+    return NO_CONTENT;
+  }
+  if (method === 'DELETE') {
+    s.mounts.delete(mount);
+    for (const [id, l] of s.leases) if (l.mount === mount) s.leases.delete(id);
+    return NO_CONTENT;
+  }
+  return undefined;
+}
+
+/** `sys/leases/lookup|renew|revoke`. Unknown or expired lease ids answer 400 "invalid lease". */
+export function handleLeases(s: DoubleState, method: string, path: string, body?: Record<string, unknown>): Reply | undefined {
+  if (method !== 'POST' || !['sys/leases/lookup', 'sys/leases/renew', 'sys/leases/revoke'].includes(path)) return undefined;
+  const id = typeof body?.lease_id === 'string' ? body.lease_id : '';
+  if (!id) return fail(400, 'lease_id must be specified');
+  const lease = liveLease(s, id);
+  if (!lease) return fail(400, 'invalid lease');
+  const now = Date.now();
+  if (path === 'sys/leases/revoke') {
+    s.leases.delete(id);
+    s.revoked.push(id);
+    return NO_CONTENT;
+  }
+  if (path === 'sys/leases/lookup') {
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString().replace(/\.\d+Z$/, 'Z'));
+    return { status: 200, body: envelope({ data: {
+      id, issue_time: iso(lease.issueTime), expire_time: iso(lease.expireTime), last_renewal: iso(lease.lastRenewal),
+      renewable: true, ttl: Math.max(0, Math.floor((lease.expireTime - now) / 1000)),
+    } }) };
+  }
+  const role = s.roles.get(`${lease.mount}/${lease.role}`);
+  const requested = Number(body?.increment ?? 0) > 0 ? Math.floor(Number(body?.increment)) : ttlSeconds(role?.default_ttl) || SYSTEM_MAX_TTL_S;
+  const remaining = Math.floor((lease.maxExpire - now) / 1000);
+  if (remaining <= 0) return fail(400, 'past the max TTL, cannot renew');
+  const warnings: string[] = [];
+  let ttl = requested;
+  if (requested > remaining) {
+    ttl = remaining;
+    warnings.push(`TTL of "${goDuration(requested)}" exceeded the effective max_ttl of "${goDuration(remaining)}"; TTL value is capped accordingly`);
+  }
+  lease.expireTime = now + ttl * 1000;
+  lease.lastRenewal = now;
+  return { status: 200, body: envelope({ lease_id: id, renewable: true, lease_duration: ttl, warnings: warnings.length ? warnings : null }) };
+}
+
+/** `<mount>/config/:name`, `<mount>/roles/:name`, `<mount>/creds/:role` of a `database` mount. */
+export function handleDatabase(s: DoubleState, method: string, path: string, body?: Record<string, unknown>): Reply | undefined {
+  const mount = [...s.mounts.keys()].find((m) => s.mounts.get(m)?.type === 'database' && path.startsWith(`${m}/`));
+  if (!mount) return undefined;
+  const [kind, name = '', ...extra] = path.slice(mount.length + 1).replace(/\/+$/, '').split('/');
+  if (extra.length > 0) return undefined;
+  const key = `${mount}/${name}`;
+  if (method === 'LIST' && !name && (kind === 'config' || kind === 'roles')) {
+    const store = kind === 'config' ? s.configs : s.roles;
+    const keys = [...store.keys()].filter((k) => k.startsWith(`${mount}/`)).map((k) => k.slice(mount.length + 1));
+    return keys.length ? { status: 200, body: envelope({ data: { keys } }) } : fail(404);
+  }
+  if (!name) return undefined;
+  if (kind === 'config') return configRoute(s, method, key, body);
+  if (kind === 'roles') return roleRoute(s, method, key, body);
+  if (kind === 'creds' && method === 'GET') return issueCreds(s, mount, name);
+  return undefined;
+}
+
+function configRoute(s: DoubleState, method: string, key: string, body?: Record<string, unknown>): Reply | undefined {
+  if (method === 'POST') {
+    if (typeof body?.plugin_name !== 'string' || !body.plugin_name) return fail(400, 'plugin_name must be specified');
+    s.configs.set(key, { ...body });
+    return NO_CONTENT;
+  }
+  if (method !== 'GET') return method === 'DELETE' ? (s.configs.delete(key), NO_CONTENT) : undefined;
+  const c = s.configs.get(key);
+  if (!c) return fail(404);
+  // The password is never returned.
+  return { status: 200, body: envelope({ data: {
+    allowed_roles: c.allowed_roles ?? [], connection_details: { connection_url: c.connection_url, username: c.username },
+    password_policy: '', plugin_name: c.plugin_name, plugin_version: '', root_credentials_rotate_statements: [],
+    verify_connection: c.verify_connection ?? true,
+  } }) };
+}
+
+function roleRoute(s: DoubleState, method: string, key: string, body?: Record<string, unknown>): Reply | undefined {
+  if (method === 'POST') {
+    if (typeof body?.db_name !== 'string' || !body.db_name) return fail(400, 'empty database name attribute');
+    if (!body.creation_statements || (Array.isArray(body.creation_statements) && body.creation_statements.length === 0)) {
+      return fail(400, 'empty creation statements');
+    }
+    s.roles.set(key, { ...body });
+    return NO_CONTENT;
+  }
+  if (method !== 'GET') return method === 'DELETE' ? (s.roles.delete(key), NO_CONTENT) : undefined;
+  const r = s.roles.get(key);
+  if (!r) return fail(404);
+  return { status: 200, body: envelope({ data: {
+    db_name: r.db_name, creation_statements: r.creation_statements, revocation_statements: r.revocation_statements ?? [],
+    renew_statements: r.renew_statements ?? [], rollback_statements: [], credential_type: 'password',
+    default_ttl: ttlSeconds(r.default_ttl), max_ttl: ttlSeconds(r.max_ttl),
+  } }) };
+}
+
+function issueCreds(s: DoubleState, mount: string, name: string): Reply {
+  const role = s.roles.get(`${mount}/${name}`);
+  if (!role) return fail(400, `unknown role: ${name}`);
+  const config = s.configs.get(`${mount}/${String(role.db_name)}`);
+  if (!config) return fail(500, `1 error occurred:\n\t* could not find database config "${String(role.db_name)}"\n\n`);
+  const allowed = Array.isArray(config.allowed_roles) ? config.allowed_roles.map(String) : [];
+  if (!allowed.includes(name) && !allowed.includes('*')) return fail(400, `"${name}" is not an allowed role`);
+  const maxTtl = ttlSeconds(role.max_ttl) || SYSTEM_MAX_TTL_S;
+  const ttl = Math.min(ttlSeconds(role.default_ttl) || SYSTEM_MAX_TTL_S, maxTtl);
+  const now = Date.now();
+  const id = `${mount}/creds/${name}/${alnum(24)}`;
+  s.leases.set(id, { id, mount, role: name, issueTime: now, expireTime: now + ttl * 1000, maxExpire: now + maxTtl * 1000, lastRenewal: null });
+  // Default username template: v-<displayName≤8>-<role≤8>-<20 random>-<unix>, at most 63 chars.
+  const username = `v-token-${name.slice(0, 8)}-${alnum(20)}-${Math.floor(now / 1000)}`.slice(0, 63);
+  return { status: 200, body: envelope({
+    lease_id: id, lease_duration: ttl, renewable: true, data: { username, password: `A1a-${alnum(16)}` },
+  }) };
+}
+
+/** The lease if it exists and has not passed its TTL; Vault revokes expired leases itself. */
+function liveLease(s: DoubleState, id: string): DoubleLease | undefined {
+  const lease = s.leases.get(id);
+  if (lease && lease.expireTime <= Date.now()) s.leases.delete(id);
+  return s.leases.get(id);
+}
+
+/** Seconds from an int, a numeric string or a Go duration ("1h30m", "90s"). 0 when unset. */
+export function ttlSeconds(v: unknown): number {
+  if (typeof v === 'number') return Math.floor(v);
+  if (typeof v !== 'string' || !v) return 0;
+  if (/^\d+$/.test(v)) return Number(v);
+  let total = 0;
+  for (const [, n, unit] of v.matchAll(/(\d+)(h|m|s)/g)) total += Number(n) * ({ h: 3600, m: 60, s: 1 } as const)[unit as 'h' | 'm' | 's'];
+  return total;
+}
+
+/** Go's time.Duration String() for whole seconds: "2s", "1m0s", "1h0m0s" (Vault's %q warnings). */
+export function goDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = seconds % 60;
+  if (h > 0) return `${h}h${m}m${sec}s`;
+  if (m > 0) return `${m}m${sec}s`;
+  return `${sec}s`;
+}
+
+function alnum(n: number): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return [...randomBytes(n)].map((b) => chars[b % chars.length]).join('');
+}

@@ -1,0 +1,119 @@
+/**
+ * An HTTP double of the Vault API subset vaultctl uses, answering as stack-facts.md section C
+ * documents: X-Vault-Token auth (403 "permission denied"), standard envelopes, the database
+ * engine (mounts, config, roles, creds) and sys/leases (lookup, renew with max_ttl capping,
+ * revoke). HTTP only: it creates no Postgres roles. Every request is recorded.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { fail, handleDatabase, handleLeases, handleMounts, type DoubleState, type Reply } from './vault-double-routes.js';
+
+export type { DoubleState, DoubleLease } from './vault-double-routes.js';
+
+/** One request as the double saw it. `path` is relative to `/v1/`, query stripped. */
+export interface RecordedRequest {
+  method: string;
+  rawUrl: string;
+  path: string;
+  query: URLSearchParams;
+  body: Record<string, unknown> | undefined;
+  token: string | undefined;
+}
+
+/** A running double. `state` is its whole store, inspectable by tests. */
+export interface VaultDouble {
+  endpoint: string;
+  token: string;
+  requests: RecordedRequest[];
+  state: DoubleState;
+  /** Requests minus health checks, as `METHOD path`. */
+  calls(): string[];
+  close(): Promise<void>;
+}
+
+/** Starts the double on 127.0.0.1 with a random port. */
+export async function startVaultDouble(opts: { token?: string } = {}): Promise<VaultDouble> {
+  const token = opts.token ?? `root-${randomBytes(12).toString('hex')}`;
+  const requests: RecordedRequest[] = [];
+  const state: DoubleState = { mounts: new Map(), configs: new Map(), roles: new Map(), leases: new Map(), revoked: [] };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err) => send(res, { status: 500, body: { errors: [String(err)] } }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const [pathname, search = ''] = rawUrl.split('?', 2);
+    const text = await readBody(req);
+    let body: Record<string, unknown> | undefined;
+    if (text.trim()) {
+      try {
+        body = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        return send(res, fail(400, 'failed to parse JSON input: invalid character'));
+      }
+    }
+    const header = req.headers['x-vault-token'];
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET', rawUrl, path: pathname.replace(/^\/v1\//, ''),
+      query: new URLSearchParams(search), body, token: Array.isArray(header) ? header[0] : header,
+    };
+    requests.push(rec);
+    // Vault >= 2.0 rejects uncleaned paths (stack-facts.md B); the exact message is not documented.
+    if (/\/\/|\/\.\.?(\/|$)/.test(pathname)) return send(res, fail(400, `invalid request path: ${pathname}`));
+    if (!pathname.startsWith('/v1/')) return send(res, fail(404));
+    const method = rec.method === 'PUT' ? 'POST' : rec.method;
+    const isList = method === 'LIST' || (method === 'GET' && ['true', '1'].includes(rec.query.get('list') ?? ''));
+    if (rec.path === 'sys/health' && (method === 'GET' || method === 'HEAD')) return send(res, { status: 200, body: health() });
+    if (rec.token !== token) return send(res, fail(403, 'permission denied'));
+    const reply =
+      handleMounts(state, method, rec.path, body) ??
+      handleLeases(state, method, rec.path, body) ??
+      handleDatabase(state, isList ? 'LIST' : method, rec.path, body) ??
+      fail(404, '1 error occurred:\n\t* unsupported path\n\n');
+    send(res, reply);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    token,
+    requests,
+    state,
+    calls: () => requests.filter((r) => r.path !== 'sys/health').map((r) => `${r.method} ${r.path}`),
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** The documented health body (values of the docs sample, except the version). */
+function health(): Record<string, unknown> {
+  return {
+    clock_skew_ms: 0, cluster_id: 'c0ffee00-0000-0000-0000-000000000000', cluster_name: 'vault-cluster-double',
+    echo_duration_ms: 0, enterprise: false, initialized: true, performance_standby: false,
+    replication_dr_mode: 'disabled', replication_performance_mode: 'disabled', sealed: false,
+    server_time_utc: Math.floor(Date.now() / 1000), standby: false, version: '2.0.4',
+  };
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (reply.status === 204 || reply.body === undefined) {
+    res.writeHead(reply.status === 200 && reply.body === undefined ? 204 : reply.status).end();
+    return;
+  }
+  res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => { data += c; });
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}

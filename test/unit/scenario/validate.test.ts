@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { validateScenarios } from '../../../src/app/validate.js';
+import { ConfigError, UsageError } from '../../../src/errors/errors.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/scenarios/${name}`, import.meta.url));
+const QUICKSTART = fileURLToPath(new URL('../../../scenarios/local-quickstart.yaml', import.meta.url));
+
+describe('validateScenarios', () => {
+  it('logs one line per valid file', async () => {
+    const lines: string[] = [];
+    const r = await validateScenarios([QUICKSTART, fixture('valid-full.yaml')], { log: (l) => lines.push(l) });
+    expect(r.valid).toEqual([QUICKSTART, fixture('valid-full.yaml')]);
+    expect(lines).toEqual([
+      `✓ ${QUICKSTART} (local-quickstart: local, 3 replicas, restart every 8s)`,
+      `✓ ${fixture('valid-full.yaml')} (full-0: kubernetes, 2 replicas, signal every 15s, 2 forced rotations, 1 revocation, 4 thresholds)`,
+    ]);
+  });
+
+  it('throws one ConfigError with the issues of every invalid file', async () => {
+    const files = [fixture('invalid-wrong-type.yaml'), QUICKSTART, fixture('invalid-unknown-key.yaml')];
+    const err = await validateScenarios(files, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => [i.file, i.line, i.col, i.path])).toEqual([
+      [files[0], 6, 13, 'workload.replicas'],
+      [files[2], 8, 5, 'workload.readiness.perod'],
+    ]);
+    expect((err as ConfigError).hint).toContain('2 of 3 files');
+  });
+
+  it('a missing file wins over invalid ones (exit 2)', async () => {
+    const err = await validateScenarios([fixture('invalid-wrong-type.yaml'), 'missing.yaml'], {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toContain('missing.yaml');
+  });
+
+  it('reads through the injected reader', async () => {
+    const text = 'apiVersion: vaultctl.dev/v1alpha1\nkind: Scenario\nmetadata: {name: mem}\nload: {duration: 2s}\n';
+    const lines: string[] = [];
+    await validateScenarios(['mem.yaml'], { readFile: async () => text, log: (l) => lines.push(l) });
+    expect(lines).toEqual(['✓ mem.yaml (mem: local, 3 replicas, no rotations)']);
+  });
+
+  it('needs at least one file', async () => {
+    await expect(validateScenarios([], {})).rejects.toBeInstanceOf(UsageError);
+  });
+});
