@@ -2,6 +2,8 @@ import autocannon from 'autocannon';
 import { ExternalError, UsageError } from '../errors/errors.js';
 import { classifyError, classifyResponse, type Classification } from '../load/classify.js';
 import type { LoadGenerator, LoadPlan, LoadSummary } from '../ports/load.js';
+import type { OutcomeSink } from '../ports/outcomes.js';
+import { staggerPlan } from '../load/stagger.js';
 
 // Until the remote-target flag exists, load only ever goes to this machine.
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -9,8 +11,53 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** The part of autocannon's (untyped) Client this adapter uses: lib/httpClient.js in 9.0.0. */
 interface ClientInternals {
   destroy(): void;
-  on(event: 'connError', listener: () => void): unknown;
+  on(event: 'request' | 'response' | 'connError' | 'timeout', listener: () => void): unknown;
   pipelinedRequests?: { clear(): void };
+}
+
+/** Per-run bookkeeping shared by the client listeners and the instance listeners. */
+interface Counts {
+  /** Requests written. */
+  sent: number;
+  /** Set by a client's connError/timeout listener for the `reqError` autocannon emits right after. */
+  notARequest: boolean;
+  /** Errors and timeouts of connections with no request in flight: not request outcomes. */
+  idleErrors: number;
+  idleTimeouts: number;
+}
+
+/**
+ * Listens on one autocannon client. Called from `setupClient`, i.e. before autocannon adds its
+ * own listeners, so these run before the `reqError` that autocannon emits for the same failure.
+ */
+function watchClient(c: ClientInternals, clients: ClientInternals[], counts: Counts): void {
+  clients.push(c);
+  let inFlight = false;
+  // On a timeout autocannon reconnects and may write the next request before it emits `timeout`
+  // (httpClient.js handleTimeout); `before` keeps what was in flight until then.
+  let before = false;
+  let fresh = false;
+  c.on('request', () => {
+    before = inFlight;
+    inFlight = true;
+    fresh = true;
+    queueMicrotask(() => { fresh = false; });
+    counts.sent++;
+  });
+  c.on('response', () => { inFlight = false; });
+  c.on('connError', () => {
+    // A client that spent its per-second budget reconnects in a tight loop with nothing sent;
+    // those failures are not requests and would swamp the counts.
+    counts.notARequest = !inFlight;
+    inFlight = false;
+    // autocannon 9 keeps the failed request queued, so the next response would be paired with
+    // its stale start time; drop it before the retry is queued.
+    c.pipelinedRequests?.clear();
+  });
+  c.on('timeout', () => {
+    counts.notARequest = !(fresh ? before : inFlight);
+    if (!fresh) inFlight = false;
+  });
 }
 
 /** Rejects what autocannon cannot do or vaultctl does not allow, before any request is sent. */
@@ -50,94 +97,126 @@ function lowerHeaders(raw: Record<string, string | string[] | undefined> | undef
  * `kOnMessageComplete`), so the classification made from headers and body is held for exactly one
  * event. Connection errors and autocannon's own timeouts arrive as `reqError` with no latency.
  *
- * With a fixed rate autocannon gives each connection a budget per second that it spends at once,
- * so requests leave in bursts at the start of each second, not evenly spread.
+ * Summary: `completed + errors` equals the number of outcomes recorded; `sent` counts requests
+ * written, so `sent - completed - errors` were in flight when the run stopped (at most one per
+ * connection). Failures of a connection with no request in flight are neither outcomes nor errors.
+ *
+ * With a fixed rate autocannon gives each connection a budget per second that it spends at once;
+ * the plan is split into staggered slices so the bursts are spread over the second.
  */
 export const autocannonLoad: LoadGenerator = {
-  async run(plan, sink, { now, signal }) {
+  async run(plan, sink, opts) {
     checkPlan(plan);
-    if (signal?.aborted) return { sent: 0, completed: 0, errors: 0, timeouts: 0 };
-
-    const clients: ClientInternals[] = [];
-    let stopped = false;
-    let instance: autocannon.Instance | undefined;
-    // Destroying the clients ends the run at once; `stop()` alone waits for the next sample tick
-    // and lets a per-second rate burst go out in between.
-    const stop = (): void => {
-      if (stopped) return;
-      stopped = true;
-      instance?.stop();
-      for (const c of clients) c.destroy();
-    };
-    // Armed before autocannon creates its per-second rate timers, so it fires ahead of a burst due at the same ms.
-    const deadline = setTimeout(stop, plan.durationMs);
-    signal?.addEventListener('abort', stop, { once: true });
-
-    let pending: Classification | undefined;
-    const onResponse = (status: number, body: string, _ctx: object, headers?: Record<string, string | string[] | undefined>): void => {
-      pending = classifyResponse(status, lowerHeaders(headers), body, plan.success);
-    };
-
-    return new Promise<LoadSummary>((resolve, reject) => {
-      const finish = (): void => {
-        clearTimeout(deadline);
-        signal?.removeEventListener('abort', stop);
-      };
-      const opts: autocannon.Options = {
-        url: plan.url,
-        connections: plan.connections,
-        // A backstop only: the deadline timer above ends the run at durationMs.
-        duration: Math.ceil(plan.durationMs / 1000) + 1,
-        timeout: plan.timeoutMs / 1000,
-        // The result is produced on a sample tick; a short interval makes the run end promptly.
-        sampleInt: 100,
-        excludeErrorStats: false,
-        ...(typeof plan.rate === 'number' ? { overallRate: Math.max(1, Math.round(plan.rate)) } : {}),
-        requests: [{
-          method: plan.request.method as autocannon.Request['method'],
-          path: plan.request.path,
-          headers: plan.request.headers,
-          ...(plan.request.body !== undefined ? { body: plan.request.body } : {}),
-          onResponse,
-        }],
-        setupClient: (client) => {
-          const c = client as unknown as ClientInternals;
-          clients.push(c);
-          // autocannon 9 keeps the failed request queued when a connection fails, so the next
-          // response would be paired with a stale start time; drop it before the retry is queued.
-          // DISABLED c.on('connError', () => c.pipelinedRequests?.clear());
-        },
-      };
-      try {
-        instance = autocannon(opts, (err, result) => {
-          finish();
-          if (err) {
-            reject(new ExternalError(`autocannon could not run: ${String((err as Error)?.message ?? err)}`, { cause: err }));
-            return;
-          }
-          resolve({
-            sent: result.requests.sent,
-            completed: result.requests.total,
-            errors: result.errors,
-            timeouts: result.timeouts,
-          });
-        });
-      } catch (err) {
-        finish();
-        reject(new ExternalError(`autocannon could not run: ${(err as Error).message}`, { cause: err }));
-        return;
-      }
-      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-        const c = pending ?? classifyResponse(statusCode, {}, '', plan.success);
-        pending = undefined;
-        sink.record({ start: now() - responseTime, latencyMs: responseTime, kind: c.kind, cause: c.cause });
-      });
-      instance.on('reqError', (err: { code?: string; message?: string }) => {
-        const c = classifyError(err);
-        // A timeout fires timeoutMs after the request was written; a connection error has no latency.
-        const latencyMs = c.kind === 'timeout' ? plan.timeoutMs : 0;
-        sink.record({ start: now() - latencyMs, latencyMs, kind: c.kind, cause: c.cause });
-      });
-    });
+    // Staggered slices spread a fixed rate over the second (src/load/stagger.ts).
+    const summaries = await Promise.all(staggerPlan(plan).map(async ({ offsetMs, plan: slice }) => {
+      if (offsetMs > 0) await delay(offsetMs, opts.signal);
+      return runInstance(slice, sink, opts);
+    }));
+    return summaries.reduce((a, b) => ({ sent: a.sent + b.sent, completed: a.completed + b.completed,
+      errors: a.errors + b.errors, timeouts: a.timeouts + b.timeouts }));
   },
 };
+
+/** Resolves after ms, or at once when the signal aborts. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One autocannon instance over one slice of the plan. */
+async function runInstance(plan: LoadPlan, sink: OutcomeSink, { now, signal }: { now(): number; signal?: AbortSignal }): Promise<LoadSummary> {
+  if (signal?.aborted) return { sent: 0, completed: 0, errors: 0, timeouts: 0 };
+
+  const clients: ClientInternals[] = [];
+  let stopped = false;
+  let instance: autocannon.Instance | undefined;
+  // Destroying the clients ends the run at once; `stop()` alone waits for the next sample tick
+  // and lets a per-second rate burst go out in between.
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    instance?.stop();
+    for (const c of clients) c.destroy();
+  };
+  // Armed before autocannon creates its per-second rate timers, so it fires ahead of a burst due at the same ms.
+  const deadline = setTimeout(stop, plan.durationMs);
+  signal?.addEventListener('abort', stop, { once: true });
+
+  let pending: Classification | undefined;
+  const counts: Counts = { sent: 0, notARequest: false, idleErrors: 0, idleTimeouts: 0 };
+  const onResponse = (status: number, body: string, _ctx: object, headers?: Record<string, string | string[] | undefined>): void => {
+    pending = classifyResponse(status, lowerHeaders(headers), body, plan.success);
+  };
+
+  return new Promise<LoadSummary>((resolve, reject) => {
+    const finish = (): void => {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', stop);
+    };
+    const opts: autocannon.Options = {
+      url: plan.url,
+      connections: plan.connections,
+      // A backstop only: the deadline timer above ends the run at durationMs.
+      duration: Math.ceil(plan.durationMs / 1000) + 1,
+      timeout: plan.timeoutMs / 1000,
+      // The result is produced on a sample tick; a short interval makes the run end promptly.
+      sampleInt: 100,
+      excludeErrorStats: false,
+      ...(typeof plan.rate === 'number' ? { overallRate: Math.max(1, Math.round(plan.rate)) } : {}),
+      requests: [{
+        method: plan.request.method as autocannon.Request['method'],
+        path: plan.request.path,
+        headers: plan.request.headers,
+        ...(plan.request.body !== undefined ? { body: plan.request.body } : {}),
+        onResponse,
+      }],
+      setupClient: (client) => watchClient(client as unknown as ClientInternals, clients, counts),
+    };
+    try {
+      instance = autocannon(opts, (err, result) => {
+        finish();
+        if (err) {
+          reject(new ExternalError(`autocannon could not run: ${String((err as Error)?.message ?? err)}`, { cause: err }));
+          return;
+        }
+        // autocannon's own `requests.sent` adds a whole per-second budget per connection at start
+        // (lib/run.js initialiseClients), so the writes counted here are the requests sent.
+        resolve({
+          sent: counts.sent,
+          completed: result.requests.total,
+          errors: result.errors - counts.idleErrors,
+          timeouts: result.timeouts - counts.idleTimeouts,
+        });
+      });
+    } catch (err) {
+      finish();
+      reject(new ExternalError(`autocannon could not run: ${(err as Error).message}`, { cause: err }));
+      return;
+    }
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      const c = pending ?? classifyResponse(statusCode, {}, '', plan.success);
+      pending = undefined;
+      sink.record({ start: now() - responseTime, latencyMs: responseTime, kind: c.kind, cause: c.cause });
+    });
+    instance.on('reqError', (err: { code?: string; message?: string }) => {
+      const c = classifyError(err);
+      if (counts.notARequest) {
+        counts.notARequest = false;
+        counts.idleErrors++;
+        if (c.kind === 'timeout') counts.idleTimeouts++;
+        return;
+      }
+      // A timeout fires timeoutMs after the request was written; a connection error has no latency.
+      const latencyMs = c.kind === 'timeout' ? plan.timeoutMs : 0;
+      sink.record({ start: now() - latencyMs, latencyMs, kind: c.kind, cause: c.cause });
+    });
+  });
+}
+

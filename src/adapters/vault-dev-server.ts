@@ -6,24 +6,24 @@ import type { VaultDevServer } from '../ports/vault.js';
 
 /** Options of {@link startVaultDevServer}. */
 export interface VaultDevServerOptions {
-  /** Root token id; random when omitted. The caller registers it as a secret. */
-  token?: string;
   /** Health polling; defaults 200 ms / 20 s. */
   pollIntervalMs?: number;
   startTimeoutMs?: number;
 }
 
 /**
- * Starts `vault server -dev` on a free loopback port and waits until `sys/health` answers.
- * Dev mode is in-memory and already unsealed; `-dev-no-store-token` keeps ~/.vault-token untouched.
+ * Starts `vault server -dev` on a free loopback port with `token` as its root token (the caller
+ * creates it, e.g. with {@link randomDevToken}, and registers it as a secret first), and waits
+ * until `sys/health` answers. Dev mode is in-memory and already unsealed;
+ * `-dev-no-store-token` keeps ~/.vault-token untouched.
  */
 export async function startVaultDevServer(
   binary: string,
+  token: string,
   signal?: AbortSignal,
   opts: VaultDevServerOptions = {},
 ): Promise<VaultDevServer> {
   signal?.throwIfAborted();
-  const token = opts.token ?? `vaultctl-${randomBytes(18).toString('base64url')}`;
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const args = ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-dev-no-store-token'];
@@ -52,6 +52,11 @@ export async function startVaultDevServer(
       { command, output, hint: 'run the command above by hand to see why, or set VAULT_ADDR and VAULT_TOKEN' });
   }
   return { endpoint, token, stop };
+}
+
+/** A random root token id for a dev server. */
+export function randomDevToken(): string {
+  return `vaultctl-${randomBytes(18).toString('base64url')}`;
 }
 
 async function waitForHealth(

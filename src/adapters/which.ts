@@ -3,12 +3,12 @@ import { constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 
 /**
- * Finds an executable on a PATH string, like `command -v`. Returns its absolute path or
- * undefined. `PATHEXT` is honoured on Windows.
+ * Finds an executable on `env.PATH` (default: this process's), like `command -v`. Returns its
+ * path or undefined. `PATHEXT` is honoured on Windows.
  */
 export async function which(
   bin: string,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<string | undefined> {
   if (bin.includes('/') || bin.includes('\\')) return (await isExecutable(bin)) ? bin : undefined;
   const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];

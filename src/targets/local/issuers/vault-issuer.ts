@@ -33,13 +33,21 @@ export function createVaultIssuer(opts: VaultIssuerOptions): CredentialIssuer {
 
   const track = (leaseId: string, ttlMs: number) => {
     clearTimeout(leases.get(leaseId));
-    const timer = setTimeout(() => {
-      if (!leases.delete(leaseId)) return;
-      for (const l of expiredListeners) l(leaseId);
-    }, ttlMs);
-    // An expiry timer alone must not keep the process alive.
-    timer.unref();
-    leases.set(leaseId, timer);
+    const expiresAt = Date.now() + ttlMs;
+    const arm = () => {
+      const left = expiresAt - Date.now();
+      // setTimeout fires at once past 2^31-1 ms (~24.8 days; Vault's default max is 768h): re-arm instead.
+      const timer = setTimeout(() => {
+        if (leases.get(leaseId) !== timer) return;
+        if (expiresAt - Date.now() > 0) return arm();
+        leases.delete(leaseId);
+        for (const l of expiredListeners) l(leaseId);
+      }, Math.min(Math.max(left, 0), MAX_TIMER_MS));
+      // An expiry timer alone must not keep the process alive.
+      timer.unref();
+      leases.set(leaseId, timer);
+    };
+    arm();
   };
   const untrack = (leaseId: string) => {
     clearTimeout(leases.get(leaseId));
@@ -127,6 +135,8 @@ export function createVaultIssuer(opts: VaultIssuerOptions): CredentialIssuer {
     },
   };
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function logWarnings(log: (line: string) => void, path: string, res: VaultResponse): void {
   for (const w of res.warnings ?? []) log(`vault: warning from ${path}: ${w}`);
