@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,13 +56,39 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
 }
 
 /** Postgres refuses to run as root; the library then runs it as OS user `postgres`, which must exist. */
-async function checkOsUser(): Promise<void> {
+async function checkOsUser(dirs: string[]): Promise<void> {
   if (process.getuid?.() !== 0) return;
+  // As root the server runs as "postgres", which must be able to enter the temp dirs: the data
+  // dir lives there and the library writes its password file to os.tmpdir().
+  for (const dir of dirs) {
+    const blocked = await firstClosedAncestor(dir);
+    if (blocked) {
+      throw new PrerequisiteError(`the OS user "postgres" cannot enter ${blocked}, which holds the embedded Postgres data dir`,
+        `point TMPDIR at a directory like /tmp (mode 1777), or run \`chmod o+x ${blocked}\``);
+    }
+  }
   const exists = await new Promise<boolean>((resolve) => execFile('id', ['-u', 'postgres'], (err) => resolve(!err)));
   if (!exists) {
     throw new PrerequisiteError('embedded Postgres cannot run as root, and there is no OS user "postgres" to run it as',
       'create the user once with `useradd --system postgres`, or run vaultctl as a non-root user');
   }
+}
+
+/** The first directory on the way to `dir` that others may not enter (no o+x), if any. */
+async function firstClosedAncestor(dir: string): Promise<string | undefined> {
+  let current = path.resolve(dir);
+  const chain: string[] = [];
+  for (;;) {
+    chain.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of chain) {
+    const st = await stat(d).catch(() => undefined);
+    if (st && (st.mode & 0o001) === 0) return d;
+  }
+  return undefined;
 }
 
 function freePort(): Promise<number> {
@@ -142,7 +168,7 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
   async function start(signal?: AbortSignal): Promise<PostgresEndpoint> {
     if (endpoint) return endpoint;
     if (stopping) await stopping;
-    await checkOsUser();
+    await checkOsUser([os.tmpdir(), opts.baseDir ?? os.tmpdir()]);
     await cleanStalePostgres(stateDir, log);
     const port = opts.port ?? (await freePort());
     const password = randomBytes(24).toString('base64url');

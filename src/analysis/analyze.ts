@@ -41,6 +41,8 @@ export interface LeaseCounts {
 export interface RunAnalysis {
   /** Settle tail added after each rollout's completion, ms. */
   settleMs: number;
+  /** Lead: how long before rollout_started each window opens, ms. */
+  leadMs: number;
   /** Start of the measured range (end of warm-up), run-clock ms. */
   measureFromMs: number;
   /** End of the measured range (end of load), run-clock ms. */
@@ -62,6 +64,12 @@ export interface AnalyzeInput {
   events: readonly RunEvent[];
   timeline: TimelineData | TimelineView;
   settleMs: number;
+  /**
+   * How long before `rollout_started` a rollout window opens. Requests are binned by their start,
+   * and a request already in flight when the rollout starts can fail because of it (a replica
+   * killed mid-request), so the window opens this much earlier. Default 0.
+   */
+  leadMs?: number;
   /** End of warm-up: requests started earlier are excluded everywhere. */
   measureFromMs: number;
   /** End of load. */
@@ -71,9 +79,10 @@ export interface AnalyzeInput {
 /** Attributes every measured request to rollouts or the baseline and computes their statistics. */
 export function analyzeRun(input: AnalyzeInput): RunAnalysis {
   const { events, settleMs, measureFromMs: from, measureToMs: to } = input;
+  const leadMs = input.leadMs ?? 0;
   const timeline = 'scale' in input.timeline ? input.timeline : TimelineRecorder.fromData(input.timeline);
   const rollouts = rolloutWindows(events, settleMs, to).map((w, i): RolloutStats => {
-    const fromMs = Math.min(Math.max(w.startMs, from), to);
+    const fromMs = Math.min(Math.max(w.startMs - leadMs, from), to);
     const toMs = Math.max(fromMs, Math.min(w.endMs, to));
     return {
       index: i + 1,
@@ -89,6 +98,7 @@ export function analyzeRun(input: AnalyzeInput): RunAnalysis {
   const taken = mergeIntervals(rollouts.map((r): Interval => [r.window.fromMs, r.window.toMs]));
   return {
     settleMs,
+    leadMs,
     measureFromMs: from,
     measureToMs: to,
     rollouts,

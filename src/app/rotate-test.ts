@@ -15,6 +15,7 @@ import { renderRunTable } from '../report/text-table.js';
 import type { LocalTargetDeps } from '../targets/local/local-deps.js';
 import { runLocalScenario, type LocalRunResult } from '../targets/local/local-run.js';
 import { startProgressTicker } from './progress-ticker.js';
+import { eventLine } from './event-lines.js';
 
 /** What rotate-test needs besides the Runtime. */
 export interface RotateTestDeps {
@@ -67,7 +68,16 @@ async function runOne(rt: Runtime, deps: RotateTestDeps, s: Scenario, dir: strin
   const t0 = rt.clock.now();
   const now = () => rt.clock.now() - t0;
   const events: RunEvent[] = [];
-  const sink = { emit: (e: RunEvent) => { events.push(e); writer.emit(e); } };
+  let loadStarted = false;
+  const sink = {
+    emit: (e: RunEvent) => {
+      events.push(e);
+      writer.emit(e);
+      if (e.type === 'load_started') loadStarted = true;
+      const line = loadStarted ? eventLine(e) : undefined;
+      if (line) reporter.info(line);
+    },
+  };
   const recorder = new TimelineRecorder({ binMs: s.analysis.binMs,
     expectedDurationMs: s.load.warmUpMs + s.load.durationMs + 60_000 });
   const cleanup = new CleanupStack();
@@ -97,7 +107,7 @@ async function runOne(rt: Runtime, deps: RotateTestDeps, s: Scenario, dir: strin
   const measureFromMs = result?.measureFromMs ?? 0;
   const measureToMs = result?.measureToMs ?? 0;
   const timeline = recorder.toData();
-  const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, measureFromMs, measureToMs });
+  const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs, measureFromMs, measureToMs });
   await writer.finish({
     schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version }, scenario: s, startedAt,
     timeZero: TIME_ZERO_NOTE, measureFromMs, measureToMs, status, load: result?.load, analysis,

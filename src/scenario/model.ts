@@ -101,6 +101,11 @@ export interface RotationsSpec {
 export interface AnalysisSpec {
   /** Tail added after rollout_completed to each rollout window. */
   settleMs: number;
+  /**
+   * Head added before rollout_started to each rollout window: requests are attributed by their
+   * start, and one already in flight when a rollout starts can fail because of it.
+   */
+  leadMs: number;
   /** Recorder time-bin width. */
   binMs: number;
 }

@@ -60,7 +60,7 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
       success: { ...statusRange(load.success.status) },
     },
     rotations: { atMs: (rotations.at ?? []).map(ms), revokeAtMs: (rotations.revoke ?? []).map(ms) },
-    analysis: { settleMs: ms(file.analysis.settle), binMs: ms(file.analysis.bin) },
+    analysis: { settleMs: ms(file.analysis.settle), leadMs: ms(file.analysis.lead), binMs: ms(file.analysis.bin) },
     thresholds: (file.thresholds ?? []).map((t) =>
       typeof t === 'string' ? parseThreshold(t) : parseThreshold(t.threshold, t.abortOnFail ?? false),
     ),

@@ -148,7 +148,7 @@ export const scenarioFileSchema = z.strictObject({
     .strictObject({ at: z.array(durationSchema).optional(), revoke: z.array(durationSchema).optional() })
     .prefault({}),
   analysis: z
-    .strictObject({ settle: durationSchema.default('2s'), bin: durationSchema.default('10ms') })
+    .strictObject({ settle: durationSchema.default('2s'), lead: durationSchema.default('250ms'), bin: durationSchema.default('10ms') })
     .prefault({}),
   thresholds: z.array(thresholdItemSchema).optional(),
 });

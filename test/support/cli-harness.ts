@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, createCliDeps } from '../../src/cli/main.js';
@@ -18,6 +18,8 @@ export async function runVaultctl(args: string[], opts: { cwd?: string; env?: Re
 /** A private TMPDIR for this test file, so leftovers of a run can be seen. */
 export function privateTmpdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'vaultctl-test-tmp-'));
+  // Like /tmp: the embedded Postgres runs as the "postgres" user when tests run as root.
+  chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
   return dir;
 }

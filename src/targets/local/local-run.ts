@@ -5,7 +5,7 @@ import { buildLocalStack, step } from './local-stack.js';
 import { LocalSupervisor } from './supervisor.js';
 import { planRotations } from './rotation-schedule.js';
 import { RotationDriver, emitIssued } from './rotation-driver.js';
-import { workloadEnv } from './workload-env.js';
+import { inheritedEnv, workloadEnv } from './workload-env.js';
 
 /** Times of a local run on the run clock, and what the load generator counted. */
 export interface LocalRunResult {
@@ -35,7 +35,7 @@ export async function runLocalScenario(ctx: LocalContext, outcomes: OutcomeSink,
   const supervisor = new LocalSupervisor({
     workload: s.workload, delivery: s.delivery,
     command: s.workload.command ?? ctx.deps.demoAppCommand(),
-    baseEnv: workloadEnv(s, stack.postgres),
+    baseEnv: { ...inheritedEnv(ctx.env), ...workloadEnv(s, stack.postgres) },
     proxy: stack.proxy, events: ctx.events, clock: { now: ctx.now, wallClock: () => new Date() },
     secrets: ctx.secrets, log: (line) => ctx.reporter.info(`  ${line}`),
   });

@@ -78,7 +78,8 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
   issuer.onExpired((leaseId) => ctx.events.emit({ t: ctx.now(), type: 'lease_expired', leaseId }));
 
   const proxy = await step(ctx, 'Starting the service proxy', async () => {
-    const p = await startProxy({ port: s.workload.servicePort, upstreamTimeoutMs: s.load.timeoutMs, log });
+    // Endpoint changes are in the event log (replica_ready / replica_removed); keep stderr short.
+    const p = await startProxy({ port: s.workload.servicePort, upstreamTimeoutMs: s.load.timeoutMs });
     cleanup.defer('close proxy', () => p.close());
     return p;
   }, (p) => p.url);

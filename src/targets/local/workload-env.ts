@@ -21,3 +21,13 @@ export function workloadEnv(s: Scenario, pg: PostgresEndpoint): Record<string, s
     ...w.env,
   };
 }
+
+/** What a replica inherits from vaultctl's own environment: enough to find and run a program. */
+export function inheritedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'NODE_OPTIONS']) {
+    const v = env[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}

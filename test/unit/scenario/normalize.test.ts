@@ -42,7 +42,7 @@ describe('normalize: a minimal file gets every default, durations in ms', () => 
         success: { statusMin: 200, statusMax: 299 },
       },
       rotations: { atMs: [], revokeAtMs: [] },
-      analysis: { settleMs: 2000, binMs: 10 },
+      analysis: { settleMs: 2000, leadMs: 250, binMs: 10 },
       thresholds: [],
     };
     expect(await loadScenarioFile(file)).toStrictEqual(expected);

@@ -1,0 +1,31 @@
+import type { RunEvent } from '../ports/events.js';
+
+/**
+ * The progress line for an event worth telling a person about while a run goes on, or undefined.
+ * Times are seconds on the run clock. Never includes secrets (events hold none).
+ */
+export function eventLine(e: RunEvent): string | undefined {
+  const at = `  ${(e.t / 1000).toFixed(1)}s`;
+  switch (e.type) {
+    case 'rotation_triggered':
+      return `${at} rotation (${e.trigger})${e.leaseId ? ` of ${e.leaseId}` : ''}`;
+    case 'credentials_issued':
+      return `${at} credentials issued: ${e.username} (lease ${e.leaseId}, ttl ${(e.ttlMs / 1000).toFixed(0)}s)`;
+    case 'credentials_reloaded':
+      return `${at} credentials reloaded by ${e.replicas} replicas (SIGHUP)`;
+    case 'rollout_started':
+      return `${at} rollout to revision ${e.revision} started (${e.trigger})`;
+    case 'rollout_completed':
+      return `${at} rollout to revision ${e.revision} completed`;
+    case 'replica_exited':
+      return e.expected ? undefined : `${at} replica ${e.replica} exited unexpectedly (code ${e.code}, signal ${e.signal})`;
+    case 'lease_expired':
+      return `${at} lease expired: ${e.leaseId}`;
+    case 'lease_revoked':
+      return e.reason === 'revoke' ? `${at} lease revoked: ${e.leaseId}` : undefined;
+    case 'warning':
+      return `${at} warning: ${e.message}`;
+    default:
+      return undefined;
+  }
+}
