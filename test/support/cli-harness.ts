@@ -3,16 +3,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, createCliDeps } from '../../src/cli/main.js';
 import { createTestRuntime, type TestRuntime } from './test-runtime.js';
+import type { CliDeps } from '../../src/cli/deps.js';
 
 /** The repository root (tests run with it as cwd). */
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
 /** Runs the real CLI in-process with real adapters and captured streams. */
-export async function runVaultctl(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}):
-  Promise<{ code: number; rt: TestRuntime }> {
-  const rt = createTestRuntime({ cwd: opts.cwd ?? repoRoot, env: opts.env ?? {} });
-  const code = await runCli(args, rt, createCliDeps());
-  return { code, rt };
+export async function runVaultctl(args: string[], opts: {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Adjusts the real dependencies, e.g. to make one adapter fail for a real reason. */
+  deps?: (deps: CliDeps) => void;
+  /** Aborts the run (as Ctrl-C does) this long after it starts. */
+  abortAfterMs?: number;
+} = {}): Promise<{ code: number; rt: TestRuntime }> {
+  const rt = createTestRuntime({ cwd: opts.cwd ?? repoRoot, env: opts.env ?? { ...process.env } });
+  const deps = createCliDeps();
+  opts.deps?.(deps);
+  const timer = opts.abortAfterMs === undefined ? undefined : setTimeout(() => rt.abort(), opts.abortAfterMs);
+  try {
+    const code = await runCli(args, rt, deps);
+    return { code, rt };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A private TMPDIR for this test file, so leftovers of a run can be seen. */

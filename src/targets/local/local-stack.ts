@@ -79,7 +79,8 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
 
   const proxy = await step(ctx, 'Starting the service proxy', async () => {
     // Endpoint changes are in the event log (replica_ready / replica_removed); keep stderr short.
-    const p = await startProxy({ port: s.workload.servicePort, upstreamTimeoutMs: s.load.timeoutMs });
+    // The proxy gives up just before the client does, so a slow replica shows up as a 504 with a cause.
+    const p = await startProxy({ port: s.workload.servicePort, upstreamTimeoutMs: Math.max(500, s.load.timeoutMs - 100) });
     cleanup.defer('close proxy', () => p.close());
     return p;
   }, (p) => p.url);

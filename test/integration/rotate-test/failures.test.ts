@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { leftovers, privateTmpdir, processesMentioning, removeDir, runVaultctl } from '../../support/cli-harness.js';
+import { createEmbeddedPostgres } from '../../../src/adapters/embedded-postgres-server.js';
+
+// Bad input and failures mid-way: each gives its documented exit code and a clear message, and
+// leaves no process, no temp dir and no Postgres behind.
+let tmp: string;
+let work: string;
+let blocker: Server;
+let blockedPort: number;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'vaultctl-failures-'));
+  tmp = privateTmpdir();
+  blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  blockedPort = (blocker.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await new Promise((r) => blocker.close(r));
+  removeDir(work);
+  removeDir(tmp);
+});
+
+function scenario(name: string, extra: string): string {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, `apiVersion: vaultctl.dev/v1alpha1
+kind: Scenario
+metadata: {name: ${name}}
+delivery: {refreshInterval: 2s}
+load: {rate: 50, connections: 2, duration: 6s, timeout: 2s}
+${extra}`);
+  return file;
+}
+
+function expectNothingLeft(): void {
+  expect(processesMentioning(tmp)).toEqual([]);
+  expect(leftovers(tmp)).toEqual([]);
+}
+
+describe('rotate-test failures', () => {
+  it('a malformed scenario exits 104 with every error and its file:line:col, before starting anything', async () => {
+    const out = join(work, 'never');
+    const { code, rt } = await runVaultctl(['rotate-test', 'test/fixtures/scenarios/invalid-many-errors.yaml', '--out', out]);
+    expect(code).toBe(104);
+    expect(rt.err()).toContain('invalid-many-errors.yaml:7:13 workload.replicas');
+    expect(rt.err()).toContain('invalid-many-errors.yaml:14:3 load.duration');
+    expect(rt.err().match(/invalid-many-errors\.yaml:\d+:\d+/g)?.length).toBe(9);
+    expect(existsSync(out)).toBe(false);
+    expectNothingLeft();
+  });
+
+  it('a missing file exits 2 and names it', async () => {
+    const { code, rt } = await runVaultctl(['rotate-test', 'no/such/scenario.yaml']);
+    expect(code).toBe(2);
+    expect(rt.err()).toContain('no/such/scenario.yaml');
+  });
+
+  it('a service port in use exits 4 naming the port, and cleans up Postgres', async () => {
+    const file = scenario('port-in-use', `workload: {replicas: 1, servicePort: ${blockedPort}}`);
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'port')]);
+    expect(code).toBe(4);
+    expect(rt.err()).toContain(String(blockedPort));
+    expect(rt.err()).toMatch(/hint: .*servicePort/);
+    expectNothingLeft();
+  });
+
+  it('a replica that crashes at start exits 4 with its output, and leaves nothing behind', async () => {
+    const file = scenario('crash', `workload:
+  replicas: 2
+  command: [node, -e, "console.error('boom: cannot reach the database'); process.exit(3)"]`);
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'crash')]);
+    expect(code).toBe(4);
+    expect(rt.err()).toMatch(/exited with code 3 before it was ready/);
+    expect(rt.err()).toContain('boom: cannot reach the database');
+    const run = JSON.parse(readFileSync(join(work, 'crash', 'run.json'), 'utf8'));
+    expect(run.status).toBe('failed');
+    expectNothingLeft();
+  });
+
+  it('a Postgres that fails to start exits 4 with its log, and leaves no temp dir', async () => {
+    const file = scenario('pg-fails', 'workload: {replicas: 1}');
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'pg')], {
+      // The real adapter, told to use a port that is taken: Postgres itself refuses to start.
+      deps: (d) => { d.rotateTest.local.createPostgres = (o) => createEmbeddedPostgres({ ...o, port: blockedPort }); },
+    });
+    expect(code).toBe(4);
+    expect(rt.err()).toMatch(/Postgres failed to start/);
+    expect(rt.err()).toMatch(/Address already in use/);
+    expectNothingLeft();
+  });
+
+  it('an interrupted run exits 105, keeps what it recorded, and cleans up', async () => {
+    const file = scenario('interrupted', 'workload: {replicas: 2}');
+    const out = join(work, 'interrupted');
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out], { abortAfterMs: 5000 });
+    expect(code).toBe(105);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.status).toBe('interrupted');
+    expect(run.analysis.overall.requests).toBeGreaterThan(0);
+    expect(rt.err()).toMatch(/interrupted/);
+    expectNothingLeft();
+  });
+});
