@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
 
-// test/bench/ is run by hand (`npx tsx --expose-gc test/bench/recorder-bench.ts`), never by vitest;
+// test/bench/ is run by hand (`npm run bench`), never by vitest;
 // e2e tests skip themselves unless VAULTCTL_E2E=1.
 export default defineConfig({
+  // The config lives in test/ to keep the top level to what users asked for; paths are from the repo root.
+  root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['**/node_modules/**', 'dist/**', 'test/bench/**'],
