@@ -6,7 +6,7 @@ import type { SecretRegistry } from '../../errors/redact.js';
 import type { Reporter } from '../../cli/output.js';
 import { InterruptedError } from '../../errors/errors.js';
 import type { CleanupStack } from '../../app/cleanup-stack.js';
-import type { LocalTargetDeps } from './local-deps.js';
+import type { LocalTargetDeps, VaultEndpoint } from './local-deps.js';
 import { createDirectIssuer } from './issuers/direct-issuer.js';
 import { createVaultIssuer } from './issuers/vault-issuer.js';
 import { ensureDatabase } from './database-setup.js';
@@ -55,6 +55,14 @@ export async function step<T>(ctx: LocalContext, title: string, fn: () => Promis
 export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
   const { scenario: s, deps, cleanup } = ctx;
   const log = (line: string) => ctx.reporter.info(`  ${line}`);
+  // Prerequisites first: a missing Vault fails before anything is started.
+  const vault = s.credentials.issuer === 'vault'
+    ? await step(ctx, 'Finding Vault', async () => {
+      const v = await deps.resolveVault(ctx.env, ctx.secrets);
+      cleanup.defer('stop vault', () => v.stop());
+      return v;
+    }, (v) => v.endpoint)
+    : undefined;
   const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets });
   cleanup.defer('stop postgres', () => server.stop());
   const postgres = await step(ctx, 'Starting embedded Postgres', () => server.start(ctx.signal),
@@ -74,7 +82,7 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
   });
 
   const issuer = await step(ctx, `Setting up the ${s.credentials.issuer} credential issuer`,
-    () => createIssuer(ctx, postgres, admin, log));
+    () => createIssuer(ctx, postgres, admin, log, vault));
   issuer.onExpired((leaseId) => ctx.events.emit({ t: ctx.now(), type: 'lease_expired', leaseId }));
 
   const proxy = await step(ctx, 'Starting the service proxy', async () => {
@@ -92,15 +100,13 @@ function conn(e: PostgresEndpoint) {
 }
 
 async function createIssuer(ctx: LocalContext, pg: PostgresEndpoint, admin: SqlClient,
-  log: (line: string) => void): Promise<CredentialIssuer> {
+  log: (line: string) => void, vault: VaultEndpoint | undefined): Promise<CredentialIssuer> {
   const { scenario: s, deps } = ctx;
   let issuer: CredentialIssuer;
-  if (s.credentials.issuer === 'direct') {
+  if (!vault) {
     issuer = createDirectIssuer({ admin, role: s.database.role, database: s.database.name,
       clock: { now: ctx.now, wallClock: () => new Date() }, secrets: ctx.secrets, log });
   } else {
-    const vault = await deps.resolveVault(ctx.env, ctx.secrets);
-    ctx.cleanup.defer('stop vault', () => vault.stop());
     issuer = createVaultIssuer({ api: deps.createVaultApi(vault), postgres: { ...pg, database: s.database.name },
       database: s.database, vault: s.credentials.vault, clock: { now: ctx.now, wallClock: () => new Date() },
       secrets: ctx.secrets, log });

@@ -60,6 +60,25 @@ describe('rotate-test failures', () => {
     expect(rt.err()).toContain('no/such/scenario.yaml');
   });
 
+  it('issuer vault without VAULT_ADDR/VAULT_TOKEN or a vault binary exits 3 with the ways out', async () => {
+    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-vault.yaml', '--out', join(work, 'vault')], {
+      env: { PATH: '/nonexistent', HOME: process.env.HOME },
+    });
+    expect(code).toBe(3);
+    expect(rt.err()).toMatch(/VAULT_ADDR/);
+    expect(rt.err()).toMatch(/issuer: direct/);
+    expectNothingLeft();
+  });
+
+  it('VAULT_ADDR without VAULT_TOKEN is a usage error (exit 2)', async () => {
+    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-vault.yaml', '--out', join(work, 'vault2')], {
+      env: { PATH: process.env.PATH, VAULT_ADDR: 'http://127.0.0.1:1' },
+    });
+    expect(code).toBe(2);
+    expect(rt.err()).toMatch(/VAULT_TOKEN/);
+    expectNothingLeft();
+  });
+
   it('a service port in use exits 4 naming the port, and cleans up Postgres', async () => {
     const file = scenario('port-in-use', `workload: {replicas: 1, servicePort: ${blockedPort}}`);
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'port')]);
