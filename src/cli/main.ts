@@ -11,6 +11,8 @@ import { autocannonLoad } from '../adapters/autocannon-load.js';
 import { createNodeVaultApi } from '../adapters/node-vault-api.js';
 import { startVaultDevServer } from '../adapters/vault-dev-server.js';
 import { which } from '../adapters/which.js';
+import { createExecaRunner } from '../adapters/execa-runner.js';
+import { readDemoAppBundle } from '../stack/manifests/index.js';
 import { resolveVault } from '../targets/local/vault-connection.js';
 import { BugError } from '../errors/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -63,6 +65,12 @@ export function createCliDeps(): CliDeps {
           return [process.execPath, app];
         },
       },
+    },
+    stack: {
+      createRunner: (secrets) => createExecaRunner({ secrets }),
+      createVaultApi: (opts) => createNodeVaultApi(opts),
+      readDemoAppBundle: () => readDemoAppBundle(packageRoot),
+      packageRoot,
     },
   };
 }

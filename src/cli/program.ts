@@ -5,12 +5,15 @@ import type { CliDeps } from './deps.js';
 import { newRotateTestCommand } from './commands/rotate-test.js';
 import { newValidateCommand } from './commands/validate.js';
 import { newNotYetCommands } from './commands/not-yet.js';
+import { newBootstrapCommand } from './commands/bootstrap.js';
+import { newTeardownCommand } from './commands/teardown.js';
+import { newDoctorCommand } from './commands/doctor.js';
 
 /** Builds the command tree. Every subcommand is listed here, in the order `--help` shows it. */
 export function buildProgram(rt: Runtime, deps: CliDeps): Command {
   const program = new Command('vaultctl')
     .description(
-      'Measure how many requests fail when Vault rotates the database credentials of an app\n' +
+      'Measure how many requests fail when Vault rotates the database credentials of an app ' +
         'that knows nothing about Vault, rollout by rollout, and gate CI on it.',
     )
     .version(deps.version, '-V, --version')
@@ -28,9 +31,11 @@ Exit codes: 0 ok, 1 bug, 2 usage, 3 missing prerequisite, 4 external step failed
     outputError: (s, write) => write(s),
   });
   const commands = [
-    ...newNotYetCommands(rt, 'bootstrap-first'),
+    newBootstrapCommand(rt, deps.stack),
     newRotateTestCommand(rt, deps),
-    ...newNotYetCommands(rt, 'report-and-after'),
+    ...newNotYetCommands(rt),
+    newTeardownCommand(rt, deps.stack),
+    newDoctorCommand(rt, deps.stack),
     newValidateCommand(rt),
   ];
   for (const cmd of commands) program.addCommand(cmd.exitOverride());

@@ -36,12 +36,15 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** A scenario or config file is invalid (exit 104). Every issue is reported, not just the first. */
+/**
+ * A scenario or config file is invalid (exit 104). Every issue is reported, not just the first.
+ * `subject` names the kind of file in the message ("scenario" unless given, e.g. "lab config").
+ */
 export class ConfigError extends VaultctlError {
   readonly issues: ConfigIssue[];
-  constructor(issues: ConfigIssue[], hint?: string) {
+  constructor(issues: ConfigIssue[], hint?: string, subject = 'scenario') {
     const lines = issues.map((i) => `  ${i.file}:${i.line}:${i.col} ${i.path ? `${i.path}: ` : ''}${i.message}`);
-    super(`invalid scenario (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}):\n${lines.join('\n')}`,
+    super(`invalid ${subject} (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}):\n${lines.join('\n')}`,
       ExitCode.InvalidConfig, hint);
     this.issues = issues;
   }

@@ -1,4 +1,5 @@
 import type { RunAnalysis } from '../analysis/analyze.js';
+import type { Verdict } from '../analysis/verdict-types.js';
 import type { LoadSummary } from '../ports/load.js';
 import type { Scenario } from '../scenario/model.js';
 
@@ -29,6 +30,11 @@ export interface RunFile {
   load?: LoadSummary;
   /** Per-rollout, baseline and overall statistics (re-computable from events + timeline). */
   analysis: RunAnalysis;
+  /**
+   * The thresholds' verdict at the end of the run (scenario thresholds merged with --threshold);
+   * absent when the run ended before load started. `vaultctl report` re-evaluates it.
+   */
+  verdict?: Verdict;
 }
 
 /** The sentence stored in `RunFile.timeZero`. */

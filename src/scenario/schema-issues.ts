@@ -5,14 +5,20 @@ import { scenarioFileSchema } from './schema.js';
 
 /**
  * Turns zod issues into ConfigIssues that point into the file: at the offending value, at the
- * unknown key itself, or at the parent map when a required key is missing.
+ * unknown key itself, or at the parent map when a required key is missing. `root` is the schema
+ * that produced the issues (the scenario schema unless given; the lab config passes its own).
  */
-export function schemaIssues(issues: readonly z.core.$ZodIssue[], file: string, locate: Locator): ConfigIssue[] {
+export function schemaIssues(
+  issues: readonly z.core.$ZodIssue[],
+  file: string,
+  locate: Locator,
+  root: z.ZodType = scenarioFileSchema,
+): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of flatten(issues, [])) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeys(path);
+      const known = knownKeys(path, root);
       for (const key of issue.keys) {
         const hint = closest(key, known);
         out.push({
@@ -54,9 +60,9 @@ interface SchemaDef {
   options?: { _zod: { def: SchemaDef } }[];
 }
 
-/** The keys the schema allows in the object at `path` (for "did you mean"). */
-export function knownKeys(path: readonly (string | number)[]): string[] {
-  let defs: SchemaDef[] = [(scenarioFileSchema as unknown as { _zod: { def: SchemaDef } })._zod.def];
+/** The keys `root` (the scenario schema unless given) allows in the object at `path` (for "did you mean"). */
+export function knownKeys(path: readonly (string | number)[], root: z.ZodType = scenarioFileSchema): string[] {
+  let defs: SchemaDef[] = [(root as unknown as { _zod: { def: SchemaDef } })._zod.def];
   for (let i = 0; i <= path.length; i++) {
     // Unwrap defaults, optionals and unions until objects (or lists) remain.
     defs = defs.flatMap(unwrap);

@@ -47,6 +47,8 @@ export interface LiveState {
   totalMs: number;
   /** Warm-up length: `measuring` begins this long after `load_started`. */
   warmUpMs: number;
+  /** Run clock ms of the latest poll or event. */
+  nowMs: number;
   /** Run clock ms of `load_started`, null before. */
   loadStartedAtMs: number | null;
   phase: LivePhase;
@@ -73,7 +75,7 @@ export const TOP_CAUSES = 5;
 /** The state before anything happened. */
 export function initialLiveState(scenario: string, totalMs: number, warmUpMs = 0): LiveState {
   return {
-    scenario, elapsedMs: 0, totalMs, warmUpMs, loadStartedAtMs: null, phase: 'starting', rps: 0, requests: 0,
+    scenario, elapsedMs: 0, totalMs, warmUpMs, nowMs: 0, loadStartedAtMs: null, phase: 'starting', rps: 0, requests: 0,
     failures: 0, causes: [], otherCauseFailures: 0, replicas: { ready: 0, old: 0, new: 0, terminating: 0 },
     rollout: null, rolloutsCompleted: 0, latestRevision: 0, tracked: {}, thresholds: [],
   };
@@ -91,11 +93,13 @@ function advance(state: LiveState, phase: LivePhase): LiveState {
 
 /** Applies one run event: phases, replicas seen through events, rollout progress. */
 export function reduceEvent(state: LiveState, e: RunEvent): LiveState {
+  return applyEvent(e.t > state.nowMs ? { ...state, nowMs: e.t } : state, e);
+}
+
+function applyEvent(state: LiveState, e: RunEvent): LiveState {
   switch (e.type) {
-    case 'load_started': {
-      const next = advance({ ...state, loadStartedAtMs: e.t }, state.warmUpMs > 0 ? 'warm-up' : 'measuring');
-      return next;
-    }
+    case 'load_started':
+      return advance({ ...state, loadStartedAtMs: e.t }, state.warmUpMs > 0 ? 'warm-up' : 'measuring');
     case 'load_finished':
       return advance(state, 'settling');
     case 'rollout_started':
@@ -164,13 +168,15 @@ export function withSnapshot(state: LiveState, snap: TimelineSnapshot, counts: R
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
   const causes = sorted.slice(0, TOP_CAUSES).map(([cause, count]) => ({ cause, count }));
   const listed = causes.reduce((sum, c) => sum + c.count, 0);
-  const elapsedMs = state.loadStartedAtMs === null ? 0 : Math.max(0, nowMs - state.loadStartedAtMs);
+  // Capped at the load's length: settling and cleanup come after it, and the bar shows the load.
+  const since = state.loadStartedAtMs === null ? 0 : Math.max(0, nowMs - state.loadStartedAtMs);
+  const elapsedMs = state.totalMs > 0 ? Math.min(since, state.totalMs) : since;
   let next: LiveState = {
-    ...state, elapsedMs, rps: snap.lastSecondRps, requests: snap.requests, failures: snap.failures, causes,
+    ...state, nowMs, elapsedMs, rps: snap.lastSecondRps, requests: snap.requests, failures: snap.failures, causes,
     otherCauseFailures: Math.max(0, snap.failures - listed),
     replicas: counts ? { ...counts } : state.replicas,
   };
-  if (state.loadStartedAtMs !== null && elapsedMs >= state.warmUpMs) next = advance(next, 'measuring');
+  if (state.loadStartedAtMs !== null && since >= state.warmUpMs) next = advance(next, 'measuring');
   return next;
 }
 

@@ -30,6 +30,22 @@ export interface DoubleState {
   leases: Map<string, DoubleLease>;
   /** Lease ids revoked through sys/leases/revoke, in order. */
   revoked: string[];
+  /** Auth methods by mount (sys/auth/:path), e.g. `kubernetes`. */
+  auths: Map<string, { type: string; description: string }>;
+  /** `auth/<mount>/config` bodies by mount. */
+  authConfigs: Map<string, Record<string, unknown>>;
+  /** Kubernetes auth roles; keys are `<mount>/<role>`. */
+  authRoles: Map<string, Record<string, unknown>>;
+  /** ACL policies by name (sys/policies/acl/:name). */
+  policies: Map<string, string>;
+}
+
+/** An empty store. */
+export function emptyDoubleState(): DoubleState {
+  return {
+    mounts: new Map(), configs: new Map(), roles: new Map(), leases: new Map(), revoked: [],
+    auths: new Map(), authConfigs: new Map(), authRoles: new Map(), policies: new Map(),
+  };
 }
 
 /** Vault's system default lease TTL and max TTL (768h). */
@@ -213,4 +229,89 @@ export function goDuration(seconds: number): string {
 function alnum(n: number): string {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return [...randomBytes(n)].map((b) => chars[b % chars.length]).join('');
+}
+
+/** `sys/auth`, `sys/auth/:path` (stack-facts C: re-enabling answers 400 "path is already in use at <path>/"). */
+export function handleAuthMethods(s: DoubleState, method: string, path: string, body?: Record<string, unknown>): Reply | undefined {
+  if (path === 'sys/auth' && method === 'GET') {
+    const data = Object.fromEntries([...s.auths].map(([m, v]) => [`${m}/`, { ...v, accessor: `auth_${v.type}_double` }]));
+    return { status: 200, body: envelope({ data }) };
+  }
+  if (!path.startsWith('sys/auth/')) return undefined;
+  const mount = path.slice('sys/auth/'.length).replace(/\/+$/, '');
+  if (method === 'POST') {
+    if (typeof body?.type !== 'string' || !body.type) return fail(400, 'backend type must be specified as a string');
+    if (s.auths.has(mount)) return fail(400, `path is already in use at ${mount}/`);
+    s.auths.set(mount, { type: body.type, description: String(body.description ?? '') });
+    return NO_CONTENT;
+  }
+  if (method === 'DELETE') {
+    s.auths.delete(mount);
+    return NO_CONTENT;
+  }
+  return undefined;
+}
+
+/** `auth/<mount>/config` and `auth/<mount>/role/:name` of an enabled `kubernetes` auth method. */
+export function handleKubernetesAuth(s: DoubleState, method: string, path: string, body?: Record<string, unknown>): Reply | undefined {
+  const mount = [...s.auths.keys()].find((m) => s.auths.get(m)?.type === 'kubernetes' && path.startsWith(`auth/${m}/`));
+  if (!mount) return undefined;
+  const rest = path.slice(`auth/${mount}/`.length).replace(/\/+$/, '');
+  if (rest === 'config') {
+    if (method === 'POST') {
+      // path_config.go: an empty host is rejected.
+      if (typeof body?.kubernetes_host !== 'string' || !body.kubernetes_host) return fail(400, 'no host provided');
+      s.authConfigs.set(mount, { ...body });
+      return NO_CONTENT;
+    }
+    if (method !== 'GET') return undefined;
+    const c = s.authConfigs.get(mount);
+    if (!c) return fail(404);
+    return { status: 200, body: envelope({ data: {
+      kubernetes_host: c.kubernetes_host, kubernetes_ca_cert: c.kubernetes_ca_cert ?? '', pem_keys: c.pem_keys ?? [],
+      issuer: '', disable_iss_validation: true, disable_local_ca_jwt: c.disable_local_ca_jwt ?? false,
+      token_reviewer_jwt_set: Boolean(c.token_reviewer_jwt), use_annotations_as_alias_metadata: false,
+    } }) };
+  }
+  const m = /^role\/([^/]+)$/.exec(rest);
+  if (!m) return undefined;
+  const key = `${mount}/${m[1]}`;
+  if (method === 'POST') {
+    const names = body?.bound_service_account_names;
+    const namespaces = body?.bound_service_account_namespaces;
+    if (!names || (Array.isArray(names) && names.length === 0)) return fail(400, '"bound_service_account_names" can not be empty');
+    if (!namespaces && !body?.bound_service_account_namespace_selector) {
+      return fail(400, '"bound_service_account_namespaces" can not be empty if "bound_service_account_namespace_selector" is not set');
+    }
+    const ttl = ttlSeconds(body?.token_ttl);
+    const maxTtl = ttlSeconds(body?.token_max_ttl);
+    if (maxTtl > 0 && ttl > maxTtl) return fail(400, 'token ttl should not be greater than token max ttl');
+    s.authRoles.set(key, { ...body });
+    // path_role.go warns when no audience is configured; the write still succeeds.
+    if (!body?.audience) {
+      return { status: 200, body: envelope({ warnings: [`Role ${m[1]} does not have an audience configured. While audiences are not required, consider specifying one if your use case would benefit from additional JWT claim verification.`] }) };
+    }
+    return NO_CONTENT;
+  }
+  if (method === 'DELETE') return (s.authRoles.delete(key), NO_CONTENT);
+  if (method !== 'GET') return undefined;
+  const r = s.authRoles.get(key);
+  if (!r) return fail(404);
+  return { status: 200, body: envelope({ data: { ...r, token_ttl: ttlSeconds(r.token_ttl), token_max_ttl: ttlSeconds(r.token_max_ttl) } }) };
+}
+
+/** `sys/policies/acl/:name` (body field `policy`, not the legacy `rules`). */
+export function handlePolicies(s: DoubleState, method: string, path: string, body?: Record<string, unknown>): Reply | undefined {
+  if (!path.startsWith('sys/policies/acl/')) return undefined;
+  const name = path.slice('sys/policies/acl/'.length).replace(/\/+$/, '');
+  if (!name) return undefined;
+  if (method === 'POST') {
+    if (typeof body?.policy !== 'string' || !body.policy) return fail(400, "'policy' parameter not supplied or empty");
+    s.policies.set(name, body.policy);
+    return NO_CONTENT;
+  }
+  if (method === 'DELETE') return (s.policies.delete(name), NO_CONTENT);
+  if (method !== 'GET') return undefined;
+  const p = s.policies.get(name);
+  return p === undefined ? fail(404) : { status: 200, body: envelope({ data: { name, policy: p } }) };
 }

@@ -1,13 +1,16 @@
 /**
  * An HTTP double of the Vault API subset vaultctl uses, answering as stack-facts.md section C
  * documents: X-Vault-Token auth (403 "permission denied"), standard envelopes, the database
- * engine (mounts, config, roles, creds) and sys/leases (lookup, renew with max_ttl capping,
- * revoke). HTTP only: it creates no Postgres roles. Every request is recorded.
+ * engine (mounts, config, roles, creds), sys/leases (lookup, renew with max_ttl capping,
+ * revoke), Kubernetes auth (sys/auth, auth/<mount>/config|role) and ACL policies. HTTP only: it creates no Postgres roles. Every request is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { fail, handleDatabase, handleLeases, handleMounts, type DoubleState, type Reply } from './vault-double-routes.js';
+import {
+  emptyDoubleState, fail, handleAuthMethods, handleDatabase, handleKubernetesAuth, handleLeases, handleMounts, handlePolicies,
+  type DoubleState, type Reply,
+} from './vault-double-routes.js';
 
 export type { DoubleState, DoubleLease } from './vault-double-routes.js';
 
@@ -36,7 +39,7 @@ export interface VaultDouble {
 export async function startVaultDouble(opts: { token?: string } = {}): Promise<VaultDouble> {
   const token = opts.token ?? `root-${randomBytes(12).toString('hex')}`;
   const requests: RecordedRequest[] = [];
-  const state: DoubleState = { mounts: new Map(), configs: new Map(), roles: new Map(), leases: new Map(), revoked: [] };
+  const state: DoubleState = emptyDoubleState();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err) => send(res, { status: 500, body: { errors: [String(err)] } }));
@@ -69,6 +72,9 @@ export async function startVaultDouble(opts: { token?: string } = {}): Promise<V
     if (rec.token !== token) return send(res, fail(403, 'permission denied'));
     const reply =
       handleMounts(state, method, rec.path, body) ??
+      handleAuthMethods(state, method, rec.path, body) ??
+      handleKubernetesAuth(state, method, rec.path, body) ??
+      handlePolicies(state, method, rec.path, body) ??
       handleLeases(state, method, rec.path, body) ??
       handleDatabase(state, isList ? 'LIST' : method, rec.path, body) ??
       fail(404, '1 error occurred:\n\t* unsupported path\n\n');

@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { CliDeps } from '../deps.js';
-import { rotateTest } from '../../app/rotate-test.js';
+import { RUN_OUTPUT_FORMATS, rotateTest, type RunOutputFormat } from '../../app/rotate-test.js';
+import { applyRuntimeEnv } from '../runtime-env.js';
+import { collect } from './report.js';
 
 /** `vaultctl rotate-test FILE...`: runs scenarios and prints the per-rollout table on stdout. */
 export function newRotateTestCommand(rt: Runtime, deps: CliDeps): Command {
@@ -10,6 +12,11 @@ export function newRotateTestCommand(rt: Runtime, deps: CliDeps): Command {
     .argument('<files...>', 'scenario YAML files (see scenarios/)')
     .addOption(new Option('-o, --out <dir>', 'results directory (default ./vaultctl-results/<time>-<scenario>)').env('VAULTCTL_OUT'))
     .addOption(new Option('-q, --quiet', 'no progress on stderr; results only').env('VAULTCTL_QUIET'))
+    .addOption(new Option('-t, --threshold <expr>', 'threshold such as "rollout.failure_rate < 0.1%" (repeatable; ' +
+      'replaces the scenario\'s thresholds of the same metric; in the env, separate them with ";")').argParser(collect)
+      .env('VAULTCTL_THRESHOLDS'))
+    .addOption(new Option('-f, --format <format>', 'what stdout gets: the table and verdict (text) or one report of all runs')
+      .choices([...RUN_OUTPUT_FORMATS]).default('text').env('VAULTCTL_FORMAT'))
     .addHelpText('after', `
 What happens (target: local, no Docker needed):
   1. an embedded Postgres starts on a free loopback port, in a temp dir
@@ -23,12 +30,23 @@ What happens (target: local, no Docker needed):
      failures, failure rate, downtime and failure causes
   Everything started is stopped and removed at the end, on failure and on Ctrl-C.
 
-Results: <out>/run.json (analysis), events.ndjson (every event), timeline.json (time bins).
+Results: <out>/run.json (analysis and verdict), events.ndjson (every event), timeline.json (time bins).
+\`vaultctl report <out>\` re-renders them later (also as html).
+
+Thresholds (scenario \`thresholds:\` or --threshold) are judged after the run; the verdict lines
+follow the table. Crossing any exits 99 after the results are written; a threshold with
+abortOnFail stops the run as soon as it is crossed for good (status failed, exit 99).
+When GITHUB_STEP_SUMMARY is set, the markdown report is appended to it.
+Exit codes: 0 ok, 99 thresholds crossed, 104 invalid scenario, 105 interrupted (Ctrl-C).
 
 Examples:
   vaultctl rotate-test scenarios/local-quickstart.yaml
-  vaultctl rotate-test scenarios/local-single-replica.yaml --out results/single`)
-    .action(async (files: string[], opts: { out?: string; quiet?: boolean }) => {
-      await rotateTest(rt, deps.rotateTest, { files, out: opts.out, quiet: Boolean(opts.quiet) });
+  vaultctl rotate-test scenarios/local-single-replica.yaml --out results/single
+  vaultctl rotate-test scenarios/local-quickstart.yaml --threshold 'rollout.failure_rate < 1%' --format junit > junit.xml`)
+    .action(async (files: string[], _opts: unknown, cmd: Command) => {
+      applyRuntimeEnv(cmd, rt);
+      const opts = cmd.opts<{ out?: string; quiet?: boolean; threshold?: string[]; format: RunOutputFormat }>();
+      await rotateTest(rt, deps.rotateTest, { files, out: opts.out, quiet: Boolean(opts.quiet),
+        thresholds: opts.threshold ?? [], format: opts.format });
     });
 }

@@ -1,0 +1,31 @@
+import { Option } from 'commander';
+import { defaultStackConfig } from '../../stack/config/normalize.js';
+
+/** The options every stack command shares, each with its environment variable. */
+export function stackOptions(): Option[] {
+  return [
+    new Option('-c, --config <file>', 'lab config (vaultctl.yaml; see manifests/vaultctl.example.yaml); default: built-in defaults').env('VAULTCTL_CONFIG'),
+    new Option('--kube-context <context>', 'use this existing kubeconfig context instead of a kind cluster (docker and kind not needed)').env('VAULTCTL_KUBE_CONTEXT'),
+    new Option('--name <cluster>', `kind cluster name (context kind-<name>; default "${defaultStackConfig().clusterName}")`).env('VAULTCTL_CLUSTER_NAME'),
+    new Option('-q, --quiet', 'no progress lines on stderr').env('VAULTCTL_QUIET'),
+  ];
+}
+
+/** What bootstrap installs, with the default versions (from the built-in config). */
+export function installedComponentsText(): string {
+  const c = defaultStackConfig();
+  const ch = c.charts;
+  return `What gets installed (defaults; every value can be changed in vaultctl.yaml):
+  kind cluster          "${c.clusterName}", one node; NodePorts published on 127.0.0.1 only:
+                        Vault ${c.vaultHostPort} -> ${c.vaultNodePort}, demo app ${c.appHostPort} -> ${c.appNodePort}
+  Vault                 helm ${ch.vault.chart} ${ch.vault.version} (Vault 2.0.4), dev mode, namespace ${ch.vault.namespace};
+                        root token generated per lab, kept only in the cluster
+  Postgres              ${c.postgres.image} StatefulSet, namespace ${c.postgres.namespace}; admin password
+                        generated per lab, kept only in a cluster Secret
+  External Secrets      helm ${ch.eso.chart} ${ch.eso.version}, namespace ${ch.eso.namespace}
+  Wave                  helm ${ch.wave.chart} ${ch.wave.version} (Wave v0.11.0), namespace ${ch.wave.namespace}
+  Vault configuration   Kubernetes auth (mount ${c.vault.kubernetesAuthMount}, role ${c.vault.authRole}, policy ${c.vault.policy}),
+                        database engine (mount ${c.vault.databaseMount}, connection ${c.vault.connection}, role ${c.vault.role})
+  Demo app              ${c.app.replicas} replicas on ${c.app.image}, namespace ${c.namespace}, credentials from a
+                        VaultDynamicSecret + ExternalSecret (refresh ${c.eso.refreshIntervalMs / 1000}s), rolled by Wave`;
+}

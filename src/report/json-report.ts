@@ -1,0 +1,174 @@
+import type { RolloutStats } from '../analysis/analyze.js';
+import type { WindowStats } from '../analysis/stats.js';
+import type { ThresholdResult } from '../analysis/verdict-types.js';
+import type { RotationTrigger } from '../ports/events.js';
+import type { LoadSummary } from '../ports/load.js';
+import type { ReportRun } from './report-run.js';
+
+/** Version of the JSON report; bumped only when a documented key changes meaning or goes away. */
+export const JSON_REPORT_SCHEMA_VERSION = 1;
+
+/**
+ * The `--format json` document. Keys listed here are stable within a `schemaVersion`; new keys
+ * may be added. Times are milliseconds (run-clock ms for instants: ms since the run's time zero,
+ * `startedAt` on the wall clock), rates are ratios in 0..1 (0.001 = 0.1%), counts are integers.
+ */
+export interface JsonReport {
+  /** Format version of this document (1). */
+  schemaVersion: typeof JSON_REPORT_SCHEMA_VERSION;
+  /** The program that produced the report (not necessarily the one that ran the test). */
+  tool: { name: 'vaultctl'; version: string };
+  /** True when every run's verdict passed (the exit code is then 0, else 99). */
+  pass: boolean;
+  /** One entry per results directory, in the order given. */
+  runs: JsonReportRun[];
+}
+
+/** One run (one results directory). */
+export interface JsonReportRun {
+  /** Short unique label: the scenario name, with `#2`, `#3`... when several runs share it. */
+  label: string;
+  /** The results directory as given on the command line. */
+  dir: string;
+  /** Scenario name, the file it came from, and the target it ran on. */
+  scenario: { name: string; source: string; target: 'local' | 'kubernetes' };
+  /** Version of vaultctl that ran the test. */
+  recordedBy: string;
+  /** Wall-clock time of the run's time zero, ISO 8601. */
+  startedAt: string;
+  /** `completed`, `interrupted` (partial results) or `failed` (an error or abortOnFail ended it). */
+  status: 'completed' | 'interrupted' | 'failed';
+  /** The error that ended a failed run (redacted); absent otherwise. */
+  error?: string;
+  /** The measured range (warm-up excluded): start, end (run-clock ms) and its length. */
+  measured: { fromMs: number; toMs: number; durationMs: number };
+  /** Analysis settings: settle tail after each rollout, lead before it (ms). */
+  settings: { settleMs: number; leadMs: number };
+  /** Every rollout in start order. */
+  rollouts: JsonRollout[];
+  /** Requests outside every rollout window. */
+  baseline: JsonWindow;
+  /** The whole measured range. */
+  overall: JsonWindow;
+  /** `rotation_triggered` events by trigger (`refresh`, `at`, `revoke`...). */
+  rotations: Partial<Record<RotationTrigger, number>>;
+  /** Leases issued, expired, revoked, and outstanding at the end of the log. */
+  leases: { issued: number; expired: number; revoked: number; outstanding: number };
+  /** The load generator's own totals (sent, completed, errors, timeouts); absent when unknown. */
+  load?: LoadSummary;
+  /** The thresholds' verdict: `pass` and one result per threshold (per rollout for `rollout.*`). */
+  verdict: { pass: boolean; results: JsonThresholdResult[] };
+}
+
+/** Request statistics of a time window. */
+export interface JsonWindow {
+  /** Length of the window in ms. */
+  spanMs: number;
+  /** Requests started in the window. */
+  requests: number;
+  /** Requests whose outcome was not `ok`. */
+  failures: number;
+  /** failures / requests (ratio); 0 without requests. */
+  failureRate: number;
+  /** Requests per outcome kind: ok, http_4xx, http_5xx, body_error, conn_refused, conn_reset, timeout, other. */
+  byKind: Record<string, number>;
+  /** Failures by `kind:cause` (e.g. `http_5xx:28P01`) or `kind`; largest first; sums to `failures`. */
+  byCause: Record<string, number>;
+  /** Latency percentiles (ms) of all requests, ±5 % (histogram buckets); null without requests. */
+  latencyMs: { p50: number | null; p99: number | null };
+  /** Longest span with requests failing and none succeeding, ms (bin resolution). */
+  downtimeMs: number;
+}
+
+/** One rollout and the requests started in its window. */
+export interface JsonRollout extends JsonWindow {
+  /** Position in start order, from 1. */
+  index: number;
+  /** Revision the rollout moved to. */
+  revision: number;
+  /** What caused it: `refresh`, `at`, `revoke`... */
+  trigger: RotationTrigger;
+  /** `rollout_started`, run-clock ms. */
+  startMs: number;
+  /** Start relative to the measured range's start, ms (negative during warm-up). */
+  offsetMs: number;
+  /** completed − started, ms; null when it never completed. */
+  durationMs: number | null;
+  /** Whether `rollout_completed` was seen. */
+  completed: boolean;
+  /** The analysed range [fromMs, toMs), run-clock ms: lead before the start to settle after completion. */
+  window: { fromMs: number; toMs: number };
+}
+
+/**
+ * One threshold judged on one subject: `expression` as written, `metric`, `op`, `limit` and
+ * `observed` in base units (ratio, ms or count; `observed` null when nothing was measured),
+ * `subject` (`rollout 2`, `baseline`, `run`, `leases`), `rollout` index for per-rollout results,
+ * `pass`, and a `note` saying why it failed or why nothing was measured.
+ */
+export type JsonThresholdResult = ThresholdResult;
+
+/** The JSON report of runs, serialised with two-space indentation and a final newline. */
+export function renderJsonReport(runs: readonly ReportRun[], toolVersion: string): string {
+  return JSON.stringify(jsonReport(runs, toolVersion), null, 2) + '\n';
+}
+
+/** The JSON report as an object (keys in documented order). */
+export function jsonReport(runs: readonly ReportRun[], toolVersion: string): JsonReport {
+  return {
+    schemaVersion: JSON_REPORT_SCHEMA_VERSION,
+    tool: { name: 'vaultctl', version: toolVersion },
+    pass: runs.every((r) => r.verdict.pass),
+    runs: runs.map(jsonRun),
+  };
+}
+
+function jsonRun(r: ReportRun): JsonReportRun {
+  const a = r.analysis;
+  const s = r.run.scenario;
+  return {
+    label: r.label,
+    dir: r.dir,
+    scenario: { name: s.name, source: s.source, target: s.target },
+    recordedBy: r.run.tool.version,
+    startedAt: r.run.startedAt,
+    status: r.run.status,
+    ...(r.run.error ? { error: r.run.error } : {}),
+    measured: { fromMs: a.measureFromMs, toMs: a.measureToMs, durationMs: micro(a.measureToMs - a.measureFromMs) },
+    settings: { settleMs: a.settleMs, leadMs: a.leadMs },
+    rollouts: a.rollouts.map((ro) => jsonRollout(ro, a.measureFromMs)),
+    baseline: jsonWindow(a.baseline),
+    overall: jsonWindow(a.overall),
+    rotations: { ...a.rotations },
+    leases: { ...a.leases },
+    ...(r.run.load ? { load: { ...r.run.load } } : {}),
+    verdict: { pass: r.verdict.pass, results: r.verdict.results.map(jsonResult) },
+  };
+}
+
+/** Fixed key order, so the document diffs cleanly between runs. */
+function jsonResult(x: ThresholdResult): JsonThresholdResult {
+  return {
+    expression: x.expression, metric: x.metric, subject: x.subject, ...(x.rollout !== undefined ? { rollout: x.rollout } : {}),
+    op: x.op, limit: x.limit, observed: x.observed, pass: x.pass, ...(x.note !== undefined ? { note: x.note } : {}),
+  };
+}
+
+function jsonRollout(ro: RolloutStats, measureFromMs: number): JsonRollout {
+  return {
+    index: ro.index, revision: ro.revision, trigger: ro.trigger, startMs: ro.startMs, offsetMs: micro(ro.startMs - measureFromMs),
+    durationMs: ro.durationMs, completed: ro.completed, window: { ...ro.window }, ...jsonWindow(ro),
+  };
+}
+
+function jsonWindow(s: WindowStats): JsonWindow {
+  return {
+    spanMs: s.spanMs, requests: s.requests, failures: s.failures, failureRate: s.failureRate,
+    byKind: { ...s.byKind }, byCause: { ...s.byCause }, latencyMs: { ...s.latencyMs }, downtimeMs: s.downtimeMs,
+  };
+}
+
+/** Differences of clock readings rounded to the microsecond, so 4007.3234860000002 reads 4007.323486. */
+function micro(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { durationSchema } from '../../scenario/schema.js';
+
+/** The only lab config format this version reads (same API group as scenarios). */
+export const LAB_CONFIG_API_VERSION = 'vaultctl.dev/v1alpha1';
+export const LAB_CONFIG_KIND = 'LabConfig';
+
+const nonEmpty = z.string().min(1, { error: 'must not be empty' });
+
+/** Kubernetes namespaces and kind cluster names are DNS-1123 labels. */
+const dnsLabel = z
+  .string()
+  .max(63, { error: 'must be at most 63 characters' })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be lower-case letters, digits and "-", starting and ending with a letter or digit' });
+
+const hostPort = z.int().min(1).max(65535);
+/** The default Service node port range of kube-apiserver (`--service-node-port-range`). */
+const nodePort = z.int().min(30000, { error: 'must be in the NodePort range 30000-32767' }).max(32767, { error: 'must be in the NodePort range 30000-32767' });
+/** `helm repo add` takes http(s) chart repositories. */
+const httpUrl = z.string().regex(/^https?:\/\/\S+$/, { error: 'must be an http(s):// URL' });
+/** `<repo name>/<chart>`: the repo name is what `helm repo add` registers the URL under. */
+const chartRef = z.string().regex(/^[a-z0-9][-a-z0-9_.]*\/[a-z0-9][-a-z0-9_.]*$/, { error: 'must be "<repo name>/<chart>", e.g. hashicorp/vault' });
+
+function chartSchema(d: { repo: string; chart: string; version: string; namespace: string; release: string }) {
+  return z
+    .strictObject({
+      repo: httpUrl.default(d.repo),
+      chart: chartRef.default(d.chart),
+      version: nonEmpty.default(d.version),
+      namespace: dnsLabel.default(d.namespace),
+      release: dnsLabel.default(d.release),
+    })
+    .prefault({});
+}
+
+/**
+ * `vaultctl.yaml` as written. Every key is optional and defaults to the values documented in
+ * manifests/vaultctl.example.yaml; unknown keys are errors at every depth.
+ */
+export const labConfigFileSchema = z.strictObject({
+  apiVersion: z.literal(LAB_CONFIG_API_VERSION),
+  kind: z.literal(LAB_CONFIG_KIND),
+  metadata: z.strictObject({ name: nonEmpty.optional(), description: z.string().optional() }).optional(),
+  clusterName: dnsLabel.default('vaultctl'),
+  kubeContext: nonEmpty.optional(),
+  namespace: dnsLabel.default('vaultctl-demo'),
+  appHostPort: hostPort.default(8080),
+  appNodePort: nodePort.default(30080),
+  vaultHostPort: hostPort.default(8200),
+  vaultNodePort: nodePort.default(30200),
+  charts: z
+    .strictObject({
+      vault: chartSchema({ repo: 'https://helm.releases.hashicorp.com', chart: 'hashicorp/vault', version: '0.34.1', namespace: 'vault', release: 'vault' }),
+      eso: chartSchema({
+        repo: 'https://charts.external-secrets.io', chart: 'external-secrets/external-secrets', version: '2.9.0',
+        namespace: 'external-secrets', release: 'external-secrets',
+      }),
+      wave: chartSchema({ repo: 'https://wave-k8s.github.io/wave/', chart: 'wave-k8s/wave', version: '4.5.0', namespace: 'wave', release: 'wave' }),
+    })
+    .prefault({}),
+  postgres: z
+    .strictObject({
+      image: nonEmpty.default('postgres:17'),
+      namespace: dnsLabel.default('vaultctl-db'),
+      database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a plain lower-case SQL identifier' }).default('app'),
+    })
+    .prefault({}),
+  vault: z
+    .strictObject({
+      databaseMount: nonEmpty.default('database'),
+      role: nonEmpty.default('app'),
+      connection: nonEmpty.default('app-db'),
+      defaultTtl: durationSchema.default('1h'),
+      maxTtl: durationSchema.default('24h'),
+      kubernetesAuthMount: nonEmpty.default('kubernetes'),
+      authRole: nonEmpty.default('eso-db'),
+      policy: nonEmpty.default('db-app'),
+      tokenTtl: durationSchema.default('1h'),
+    })
+    .prefault({}),
+  eso: z
+    .strictObject({
+      refreshInterval: durationSchema.default('1m'),
+      serviceAccount: dnsLabel.default('vaultctl-eso'),
+    })
+    .prefault({}),
+  app: z
+    .strictObject({
+      replicas: z.int().min(1).default(3),
+      maxSurge: z.int().min(0).default(1),
+      maxUnavailable: z.int().min(0).default(0),
+      preStop: durationSchema.default('5s'),
+      terminationGracePeriod: durationSchema.default('30s'),
+      querySleep: durationSchema.default('5ms'),
+      image: nonEmpty.default('node:20-alpine'),
+    })
+    .prefault({}),
+  waits: z
+    .strictObject({
+      timeout: durationSchema.default('5m'),
+      interval: durationSchema.default('2s'),
+    })
+    .prefault({}),
+});
+
+/** The parsed (defaulted, not yet normalized) file. */
+export type LabConfigFile = z.output<typeof labConfigFileSchema>;

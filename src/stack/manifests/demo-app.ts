@@ -1,0 +1,90 @@
+import type { StackConfig } from '../stack-config.js';
+import { APP_PORT, POSTGRES_PORT, stackNames } from './names.js';
+import { labels, namespaceObject, type KubeObject } from './types.js';
+
+/** Wave rolls a Deployment carrying this annotation when a Secret or ConfigMap it reads changes (stack-facts G). */
+export const WAVE_ANNOTATION = 'wave.pusher.com/update-on-config-change';
+
+/** Inputs of the demo app manifests. */
+export interface DemoAppInputs {
+  /** The bundled demo app (src/demo-app/server.ts → dist/demo-app/bundle.cjs), stored as `server.cjs`. */
+  bundle: string;
+}
+
+/**
+ * The workload under test: the bundled demo app on a stock Node image (no image build), reading
+ * its database credentials from the Secret the ExternalSecret writes. Wave restarts it when that
+ * Secret changes; the rolling-update knobs, preStop and grace period come from the config.
+ */
+export function renderDemoApp(cfg: StackConfig, inputs: DemoAppInputs): KubeObject[] {
+  const n = stackNames(cfg);
+  const ns = cfg.namespace;
+  const podLabels = { 'app.kubernetes.io/name': 'demo-app' };
+  const graceS = cfg.app.terminationGracePeriodMs / 1000;
+  const preStopS = cfg.app.preStopMs / 1000;
+  // The app's own drain must end before the kubelet's SIGKILL: grace minus preStop minus a margin.
+  const drainMs = Math.max(1000, cfg.app.terminationGracePeriodMs - cfg.app.preStopMs - 2000);
+  const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: n.appSecret, key } } });
+  return [
+    namespaceObject(ns),
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: n.appConfigMap, namespace: ns, labels: labels('demo-app') },
+      data: { 'server.cjs': inputs.bundle },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: n.appDeployment, namespace: ns, labels: labels('demo-app'), annotations: { [WAVE_ANNOTATION]: 'true' } },
+      spec: {
+        replicas: cfg.app.replicas,
+        selector: { matchLabels: podLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: cfg.app.maxSurge, maxUnavailable: cfg.app.maxUnavailable } },
+        template: {
+          metadata: { labels: { ...labels('demo-app'), ...podLabels } },
+          spec: {
+            terminationGracePeriodSeconds: graceS,
+            // uid 1000 is the `node` user of the official Node images.
+            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+            containers: [
+              {
+                name: 'demo-app',
+                image: cfg.app.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['node', '/app/server.cjs'],
+                ports: [{ name: 'http', containerPort: APP_PORT }],
+                env: [
+                  { name: 'PORT', value: String(APP_PORT) },
+                  { name: 'HOST', value: '0.0.0.0' },
+                  { name: 'PGHOST', value: n.postgresHost },
+                  { name: 'PGPORT', value: String(POSTGRES_PORT) },
+                  { name: 'PGDATABASE', value: cfg.postgres.database },
+                  secretEnv('PGUSER', 'username'),
+                  secretEnv('PGPASSWORD', 'password'),
+                  { name: 'QUERY_SLEEP_MS', value: String(cfg.app.querySleepMs) },
+                  { name: 'GRACEFUL_DRAIN', value: '1' },
+                  { name: 'DRAIN_TIMEOUT_MS', value: String(drainMs) },
+                ],
+                readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 2 },
+                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+                // Keeps serving while the endpoint removal propagates to kube-proxy, then SIGTERM drains.
+                ...(preStopS > 0 ? { lifecycle: { preStop: { exec: { command: ['sleep', String(preStopS)] } } } } : {}),
+                resources: { requests: { cpu: '20m', memory: '48Mi' } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+                volumeMounts: [{ name: 'code', mountPath: '/app', readOnly: true }],
+              },
+            ],
+            volumes: [{ name: 'code', configMap: { name: n.appConfigMap } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: n.appService, namespace: ns, labels: labels('demo-app') },
+      spec: { type: 'NodePort', selector: podLabels, ports: [{ name: 'http', port: APP_PORT, targetPort: 'http', nodePort: cfg.appNodePort }] },
+    },
+  ];
+}

@@ -1,0 +1,80 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** How vaultctl reaches Vault from the host. */
+export type VaultAccess =
+  | { kind: 'nodeport'; url: string }
+  | { kind: 'port-forward'; namespace: string; service: string; port: number };
+
+/** Something bootstrap may have created; `created` false means it existed before and is left alone. */
+export interface Owned {
+  name: string;
+  namespace?: string;
+  created: boolean;
+}
+
+/**
+ * What `bootstrap` made, so `teardown` and `doctor` know where to look. Never holds a secret:
+ * the Vault root token and the Postgres password live only in the cluster.
+ */
+export interface StackState {
+  version: 1;
+  mode: 'kind' | 'context';
+  clusterName: string;
+  kubeContext: string;
+  /** The kind cluster was created by vaultctl (teardown deletes it). */
+  createdCluster: boolean;
+  namespaces: Owned[];
+  /** Helm releases (namespace set). */
+  releases: Owned[];
+  hostPorts: { vault?: number; app?: number };
+  vault: VaultAccess;
+  /** Where the workload lives, for doctor. */
+  app: { namespace: string; deployment?: string; externalSecret?: string };
+  updatedAt: string;
+}
+
+/** `$VAULTCTL_STATE_DIR`, else `~/.vaultctl`. */
+export function stateDir(env: Readonly<Record<string, string | undefined>>): string {
+  return env.VAULTCTL_STATE_DIR || join(homedir(), '.vaultctl');
+}
+
+/** The state file path. */
+export function statePath(env: Readonly<Record<string, string | undefined>>): string {
+  return join(stateDir(env), 'state.json');
+}
+
+/** Reads the state; undefined when there is none (nothing bootstrapped, or already torn down). */
+export async function readState(env: Readonly<Record<string, string | undefined>>): Promise<StackState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(statePath(env), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const parsed = JSON.parse(text) as StackState;
+  return parsed && parsed.version === 1 ? parsed : undefined;
+}
+
+/** Writes the state atomically (temp file + rename), mode 0600. */
+export async function writeState(env: Readonly<Record<string, string | undefined>>, state: StackState): Promise<void> {
+  const dir = stateDir(env);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `state.json.${process.pid}.tmp`);
+  await writeFile(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, statePath(env));
+}
+
+/** Removes the state file; missing is fine. */
+export async function removeState(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  await rm(statePath(env), { force: true });
+}
+
+/** Marks `item` in `list`, keeping `created` true once any run created it. */
+export function own(list: Owned[], item: Owned): void {
+  const prev = list.find((o) => o.name === item.name && o.namespace === item.namespace);
+  if (prev) prev.created = prev.created || item.created;
+  else list.push({ ...item });
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { leftovers, privateTmpdir, processesMentioning, removeDir, runVaultctl } from '../../support/cli-harness.js';
+
+// Real runs (embedded Postgres, replicas, autocannon) of a shortened copy of
+// test/fixtures/runs/single-ungraceful.yaml: 1 replica without graceful drain, so every rollout
+// drops requests. With a threshold it crosses the run exits 99; without, 0; abortOnFail stops it early.
+let work: string;
+let tmp: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'vaultctl-thresholds-'));
+  tmp = privateTmpdir();
+});
+afterAll(() => {
+  removeDir(work);
+  removeDir(tmp);
+});
+
+function scenario(name: string, duration: string, thresholds = ''): string {
+  const file = join(work, `${name}.yaml`);
+  writeFileSync(file, `apiVersion: vaultctl.dev/v1alpha1
+kind: Scenario
+metadata: {name: ${name}}
+delivery: {refreshInterval: 2s, reload: restart}
+workload: {replicas: 1, maxSurge: 0, maxUnavailable: 1, gracefulDrain: false, querySleep: 20ms}
+load: {rate: 100, connections: 10, duration: ${duration}, warmUp: 1s, timeout: 2s}
+analysis: {settle: 500ms}
+${thresholds}`);
+  return file;
+}
+
+/** Our env without a job summary of the CI running these tests: runs here must not write to it. */
+const baseEnv = (extra: Record<string, string> = {}) => ({ ...process.env, GITHUB_STEP_SUMMARY: undefined, ...extra });
+
+const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+
+function expectNothingLeft(): void {
+  expect(processesMentioning(tmp)).toEqual([]);
+  expect(leftovers(tmp)).toEqual([]);
+}
+
+describe('rotate-test with thresholds', () => {
+  it('exits 99 when a scenario threshold is crossed, after writing results, verdict and job summary', async () => {
+    const file = scenario('crossing', '5s', 'thresholds:\n  - rollout.failure_rate < 0.1%\n  - baseline.failure_rate == 0\n');
+    const out = join(work, 'crossing');
+    const summary = join(work, 'summary.md');
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q'],
+      { env: baseEnv({ GITHUB_STEP_SUMMARY: summary }) });
+    expect(code, rt.err()).toBe(99);
+    expect(rt.err()).toMatch(/thresholds crossed: rollout 1 \((refresh)\): rollout\.failure_rate < 0\.1%/);
+    // the table, then the verdict lines
+    expect(rt.out()).toMatch(/crossing: \d+ rollouts?[\s\S]*thresholds:\n {2}✗ {2}rollout 1 \(refresh\)[\s\S]*verdict: FAIL/);
+    const run = readRun(out);
+    expect(run.status).toBe('completed');
+    expect(run.verdict.pass).toBe(false);
+    expect(run.verdict.results.filter((r: { pass: boolean }) => !r.pass).length).toBeGreaterThan(0);
+    expect(readFileSync(summary, 'utf8')).toMatch(/^## ❌ vaultctl rotate-test: crossing/);
+    // `report` on the same directory reaches the same verdict offline
+    const again = await runVaultctl(['report', out], { env: { PATH: process.env.PATH } });
+    expect(again.code).toBe(99);
+    expectNothingLeft();
+  });
+
+  it('exits 0 for the same run without thresholds, and prints one JSON report with --format json', async () => {
+    const file = scenario('no-thresholds', '5s');
+    const out = join(work, 'no-thresholds');
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q', '--format', 'json'], { env: baseEnv() });
+    expect(code, rt.err()).toBe(0);
+    const doc = JSON.parse(rt.out());
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.runs).toHaveLength(1);
+    expect(doc.runs[0].rollouts.length).toBeGreaterThan(0);
+    expect(doc.runs[0].rollouts[0].failures).toBeGreaterThan(0);
+    expect(doc.runs[0].verdict).toEqual({ pass: true, results: [] });
+    expect(readRun(out).verdict).toEqual({ pass: true, results: [] });
+    expectNothingLeft();
+  });
+
+  it('stops early when an abortOnFail threshold is crossed: status failed, exit 99, not 105', async () => {
+    const file = scenario('abort', '40s', 'thresholds:\n  - {threshold: "rollout.failure_rate < 0.1%", abortOnFail: true}\n');
+    const out = join(work, 'abort');
+    const started = Date.now();
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out], { env: baseEnv() });
+    expect(code, rt.err()).toBe(99);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(rt.err()).toContain('threshold crossed (abortOnFail): rollout 1: rollout.failure_rate < 0.1%');
+    const run = readRun(out);
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('abortOnFail');
+    expect(run.measureToMs - run.measureFromMs).toBeLessThan(20_000);
+    expect(run.verdict.pass).toBe(false);
+    expectNothingLeft();
+  });
+
+  it('an interrupted run exits 105 even with a crossed --threshold', async () => {
+    const file = scenario('interrupted', '30s');
+    const out = join(work, 'interrupted');
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q', '--threshold', 'rollout.failure_rate < 0.1%'],
+      { abortAfterMs: 9000, env: baseEnv() });
+    expect(code, rt.err()).toBe(105);
+    expect(readRun(out).status).toBe('interrupted');
+    expectNothingLeft();
+  });
+
+  it('a malformed threshold in a scenario exits 104 with its file:line:col, before anything starts', async () => {
+    const file = scenario('malformed', '5s', 'thresholds:\n  - rollout.failure_rate < 0.1%\n  - rollout.downtime ~ 1s\n');
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'never')], { env: baseEnv() });
+    expect(code).toBe(104);
+    expect(rt.err()).toContain(`${file}:10:5`);
+    expect(rt.err()).toContain('rollout.downtime ~ 1s');
+    const flag = await runVaultctl(['rotate-test', file, '--threshold', 'nope < 1'], { env: baseEnv() });
+    expect(flag.code).toBe(2);
+    expect(flag.rt.err()).toContain('nope < 1');
+  });
+});
