@@ -4,7 +4,7 @@ import { UsageError } from '../errors/errors.js';
 import type { CliDeps } from './deps.js';
 import { newRotateTestCommand } from './commands/rotate-test.js';
 import { newValidateCommand } from './commands/validate.js';
-import { newNotYetCommands } from './commands/not-yet.js';
+import { newReportCommand } from './commands/report.js';
 import { newBootstrapCommand } from './commands/bootstrap.js';
 import { newTeardownCommand } from './commands/teardown.js';
 import { newDoctorCommand } from './commands/doctor.js';
@@ -25,20 +25,22 @@ Quick start (no Docker needed):
 
 Exit codes: 0 ok, 1 bug, 2 usage, 3 missing prerequisite, 4 external step failed,
             99 thresholds crossed, 104 invalid scenario, 105 interrupted.`);
-  program.exitOverride().configureOutput({
-    writeOut: (s) => rt.stdout.write(s),
-    writeErr: (s) => rt.stderr.write(s),
-    outputError: (s, write) => write(s),
-  });
+  const output = {
+    writeOut: (s: string) => rt.stdout.write(s),
+    writeErr: (s: string) => rt.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(s),
+  };
+  program.exitOverride().configureOutput(output);
   const commands = [
     newBootstrapCommand(rt, deps.stack),
     newRotateTestCommand(rt, deps),
-    ...newNotYetCommands(rt),
+    newReportCommand(rt, deps),
     newTeardownCommand(rt, deps.stack),
     newDoctorCommand(rt, deps.stack),
     newValidateCommand(rt),
   ];
-  for (const cmd of commands) program.addCommand(cmd.exitOverride());
+  // Subcommands do not inherit configureOutput: set it on each, so tests see their errors too.
+  for (const cmd of commands) program.addCommand(cmd.exitOverride().configureOutput(output));
   return program;
 }
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { render, type Instance } from 'ink';
 import type { OutStream } from '../runtime/runtime.js';
 import type { RunEvent } from '../ports/events.js';
-import { eventLine } from '../app/event-lines.js';
+import { eventLine } from './event-lines.js';
 import type { LivePhase } from './live-state.js';
 import type { LiveModel, LiveView } from './live-model.js';
 import { LiveRoot, type LogLine } from './LiveView.js';

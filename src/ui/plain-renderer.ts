@@ -1,6 +1,6 @@
 import type { OutStream } from '../runtime/runtime.js';
 import type { RunEvent } from '../ports/events.js';
-import { eventLine } from '../app/event-lines.js';
+import { eventLine } from './event-lines.js';
 import type { LivePhase, LiveState } from './live-state.js';
 import type { LiveModel, LiveView } from './live-model.js';
 import {

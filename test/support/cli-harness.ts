@@ -17,7 +17,9 @@ export async function runVaultctl(args: string[], opts: {
   /** Aborts the run (as Ctrl-C does) this long after it starts. */
   abortAfterMs?: number;
 } = {}): Promise<{ code: number; rt: TestRuntime }> {
-  const rt = createTestRuntime({ cwd: opts.cwd ?? repoRoot, env: opts.env ?? { ...process.env } });
+  // A CI job summary must never receive what tests write; tests that want one pass it explicitly.
+  const { GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
+  const rt = createTestRuntime({ cwd: opts.cwd ?? repoRoot, env: opts.env ?? inherited });
   const deps = createCliDeps();
   opts.deps?.(deps);
   const timer = opts.abortAfterMs === undefined ? undefined : setTimeout(() => rt.abort(), opts.abortAfterMs);

@@ -49,7 +49,7 @@ describe('live view when stderr is not a terminal', () => {
     expect([...new Set(phases)]).toEqual(['warm-up', 'measuring', 'settling', 'cleanup']);
     expect(phases.filter((p) => p === 'measuring').length).toBeGreaterThanOrEqual(2);
 
-    // Event lines (src/app/event-lines.ts) only once load started: none for the initial replicas.
+    // Event lines (src/ui/event-lines.ts) only once load started: none for the initial replicas.
     expect(lines.some((l) => /^ {2}\d+\.\ds rollout to revision 2 started \(refresh\)$/.test(l))).toBe(true);
     expect(lines.some((l) => /^ {2}\d+\.\ds rollout to revision 2 completed$/.test(l))).toBe(true);
     expect(lines.some((l) => /rotation \(refresh\)/.test(l))).toBe(true);

@@ -1,0 +1,124 @@
+import type { Runtime } from '../runtime/runtime.js';
+import type { Scenario } from '../scenario/model.js';
+import type { RunEvent } from '../ports/events.js';
+import { InterruptedError, UsageError } from '../errors/errors.js';
+import { createLineReporter } from '../cli/output.js';
+import { CleanupStack } from './cleanup-stack.js';
+import { TimelineRecorder } from '../recorder/timeline-recorder.js';
+import { createResultsWriter } from '../recorder/results-dir.js';
+import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE } from '../recorder/run-file.js';
+import { analyzeRun } from '../analysis/analyze.js';
+import { renderRunTable } from '../report/text-table.js';
+import { runLocalScenario, type LocalRunResult } from '../targets/local/local-run.js';
+import type { LocalSupervisor } from '../targets/local/supervisor.js';
+import { mergeThresholds } from '../analysis/verdict.js';
+import type { ThresholdResult } from '../analysis/verdict-types.js';
+import type { ReportRun } from '../report/report-run.js';
+import { renderVerdictLines } from '../report/text-report.js';
+import { failedResultNames } from '../report/verdict-format.js';
+import { appendStepSummary } from './report.js';
+import { watchThresholds } from './threshold-watch.js';
+import { logStream, startLiveView, throttledThresholds } from '../ui/live-view.js';
+import { judge, thresholdsSoFar } from './run-verdict.js';
+import type { RotateTestDeps, RunOutputs } from './rotate-test.js';
+
+/**
+ * Runs one scenario into `dir`: live view on stderr, results written as they come, then the
+ * analysis, verdict and report. Interrupts and failures still write what was recorded.
+ */
+export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario, dir: string, quiet: boolean,
+  outputs: RunOutputs): Promise<void> {
+  const thresholds = mergeThresholds(s.thresholds, outputs.flagThresholds);
+  // An abortOnFail threshold crossed mid-run stops the run through this controller, apart from Ctrl-C.
+  const thresholdAbort = new AbortController();
+  let abortedBy: ThresholdResult | undefined;
+  const signal = AbortSignal.any([rt.signal, thresholdAbort.signal]);
+  const writer = await createResultsWriter(dir, { redact: (text: string) => rt.secrets.redact(text) });
+  const t0 = rt.clock.now();
+  const now = () => rt.clock.now() - t0;
+  const events: RunEvent[] = [];
+  const recorder = new TimelineRecorder({ binMs: s.analysis.binMs,
+    expectedDurationMs: s.load.warmUpMs + s.load.durationMs + 60_000 });
+  let supervisor: LocalSupervisor | undefined;
+  let measure: { measureFromMs: number; endMs: number } | undefined;
+  const view = startLiveView({
+    stderr: rt.stderr, color: rt.color, quiet, scenario: s.name,
+    totalMs: s.load.warmUpMs + s.load.durationMs, warmUpMs: s.load.warmUpMs,
+    source: {
+      snapshot: () => recorder.snapshot(now()), counts: () => supervisor?.counts(), now,
+      thresholds: throttledThresholds(() => thresholdsSoFar(s, thresholds, events, recorder, now, measure)),
+    },
+  });
+  // Every progress line goes through the view so that it lands above the live area.
+  const reporter = createLineReporter({ ...rt, stderr: logStream(view, rt.stderr) }, { quiet });
+  const sink = { emit: (e: RunEvent) => { events.push(e); writer.emit(e); view.onEvent(e); } };
+  const cleanup = new CleanupStack();
+  const startedAt = rt.clock.wallClock().toISOString();
+  reporter.info(`▶ ${s.name} (${s.source}) → ${dir}`);
+  sink.emit({ t: 0, type: 'run_started', target: s.target, scenario: s.name });
+
+  let result: LocalRunResult | undefined;
+  let failure: unknown;
+  try {
+    result = await runLocalScenario({ scenario: s, deps: deps.local, env: rt.env, secrets: rt.secrets, events: sink,
+      reporter, now, signal, cleanup }, recorder, {
+      onLoadStart: (info) => {
+        supervisor = info.supervisor;
+        measure = { measureFromMs: info.measureFromMs, endMs: info.endMs };
+        cleanup.defer('stop threshold watch', watchThresholds({ scenario: s, thresholds, events, timeline: recorder, now,
+          measureFromMs: info.measureFromMs, endMs: info.endMs, onAbort: (hit) => {
+            abortedBy = hit;
+            reporter.info(`  ${(now() / 1000).toFixed(1)}s threshold crossed (abortOnFail): ${hit.subject}: ${hit.expression}; stopping the run`);
+            thresholdAbort.abort(new Error(`threshold ${hit.expression} crossed`));
+          } }));
+      },
+    });
+  } catch (err) {
+    failure = err;
+  } finally {
+    view.setPhase('cleanup');
+    const cleanupStep = reporter.step('Cleaning up');
+    const problems = await cleanup.runAll();
+    if (problems.length) cleanupStep.fail(problems.join('; '));
+    else cleanupStep.done();
+  }
+  sink.emit({ t: now(), type: 'run_finished' });
+  // The live area is gone before anything reaches stdout.
+  await view.stop();
+
+  // Ctrl-C wins over a threshold abort; a threshold abort is a failed run (exit 99), not an interrupted one.
+  const interrupted = rt.signal.aborted || (result?.interrupted === true && !abortedBy);
+  const status = interrupted ? 'interrupted' : failure || abortedBy ? 'failed' : 'completed';
+  const measureFromMs = result?.measureFromMs ?? 0;
+  const measureToMs = result?.measureToMs ?? 0;
+  const timeline = recorder.toData();
+  const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs, measureFromMs, measureToMs });
+  const verdict = result ? judge(analysis, thresholds, abortedBy) : undefined;
+  const error = [abortedBy ? `aborted: ${abortedBy.subject}: ${abortedBy.expression} crossed (abortOnFail)` : '',
+    failure ? rt.secrets.redact(failure instanceof Error ? failure.message : String(failure)) : ''].filter(Boolean).join('; ');
+  const runFile = {
+    schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version }, scenario: s, startedAt,
+    timeZero: TIME_ZERO_NOTE, measureFromMs, measureToMs, status, load: result?.load, analysis,
+    ...(error ? { error } : {}), ...(verdict ? { verdict } : {}),
+  } as const;
+  await writer.finish(runFile, timeline);
+  if (result && verdict) {
+    const reportRun: ReportRun = { label: s.name, dir, run: runFile, events, timeline, analysis, verdict };
+    outputs.runs.push(reportRun);
+    if (outputs.format === 'text') {
+      rt.stdout.write(renderRunTable(analysis, { color: false, scenarioName: s.name }) +
+        renderVerdictLines(analysis, verdict, { color: false }) + '\n');
+    }
+    await appendStepSummary(rt, [reportRun]);
+  }
+  if (!quiet) rt.stderr.write(`results: ${dir}\n`);
+  if (interrupted) throw new InterruptedError('a signal');
+  const crossed = verdict ? failedResultNames(verdict, analysis, outputs.multi ? `[${s.name}]` : undefined) : [];
+  if (abortedBy) {
+    outputs.crossed.push(...crossed);
+    return;
+  }
+  if (failure) throw failure;
+  if (!result || !verdict) throw new UsageError('no result');
+  outputs.crossed.push(...crossed);
+}
