@@ -112,7 +112,14 @@ async function createIssuer(ctx: LocalContext, pg: PostgresEndpoint, admin: SqlC
       secrets: ctx.secrets, log });
   }
   // Leases are revoked before Postgres stops: the cleanup stack runs newest first.
-  ctx.cleanup.defer('revoke leases', () => issuer.close());
+  ctx.cleanup.defer('revoke leases', async () => {
+    const ids = issuer.outstanding();
+    await issuer.close();
+    const left = new Set(issuer.outstanding());
+    for (const leaseId of ids) {
+      if (!left.has(leaseId)) ctx.events.emit({ t: ctx.now(), type: 'lease_revoked', leaseId, reason: 'cleanup' });
+    }
+  });
   await issuer.setup();
   return issuer;
 }
