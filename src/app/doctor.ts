@@ -1,21 +1,32 @@
 import type { Runtime } from '../runtime/runtime.js';
-import { ExternalError, VaultctlError } from '../errors/errors.js';
+import { ExternalError, PrerequisiteError, VaultctlError } from '../errors/errors.js';
 import { createLineReporter } from '../cli/output.js';
 import { checkPrerequisites } from '../stack/prerequisites.js';
 import { componentChecks, type DoctorCheck } from '../stack/health.js';
 import { readState } from '../stack/state.js';
 import { Kind } from '../stack/tools/kind.js';
 import { loadStackConfig, stackContext, type BootstrapDeps, type StackCommandOptions } from './bootstrap.js';
+import { runScenarioChecks, type ScenarioCheck } from './timing-check.js';
 
 export interface DoctorOptions extends StackCommandOptions {
   quiet: boolean;
   /** More checks after the component checks (issue 5: `doctor --scenario FILE`). */
   extraChecks?: DoctorCheck[];
+  /**
+   * Checks that need no lab (`doctor --scenario FILE`: timing risks). They run first; with any of
+   * them, a missing lab (no state file, no --kube-context, prerequisites missing or no cluster) is
+   * reported and the command still succeeds.
+   */
+  scenarioChecks?: ScenarioCheck[];
+  /** With scenarioChecks: a timing danger exits 104. Warnings never change the exit code. */
+  strict?: boolean;
 }
 
 /**
- * `vaultctl doctor`: prerequisites, then — when a lab exists (state file, --kube-context, or a
- * kind cluster of that name) — one ✓/✗ line per component. Exit 0 when all pass, 4 otherwise.
+ * `vaultctl doctor`: the timing risks of `--scenario` files (no lab needed), prerequisites, then —
+ * when a lab exists (state file, --kube-context, or a kind cluster of that name) — one ✓/✗ line
+ * per component. Exit 0 when all pass, 4 when a lab check fails, 104 for an invalid scenario (or a
+ * timing danger with --strict, checked before the lab).
  */
 export async function doctor(rt: Runtime, deps: BootstrapDeps, opts: DoctorOptions): Promise<void> {
   const reporter = createLineReporter(rt, { quiet: opts.quiet });
@@ -25,6 +36,8 @@ export async function doctor(rt: Runtime, deps: BootstrapDeps, opts: DoctorOptio
     cfg.clusterName = state.clusterName;
     if (state.mode === 'context') cfg.kubeContext = state.kubeContext;
   }
+  const labOptional = (opts.scenarioChecks?.length ?? 0) > 0;
+  if (labOptional) await runScenarioChecks(opts.scenarioChecks!, { cfg, log: reporter.info, strict: Boolean(opts.strict) });
   const ctx = stackContext(rt, deps, cfg, state);
   const failed: string[] = [];
 
@@ -34,6 +47,11 @@ export async function doctor(rt: Runtime, deps: BootstrapDeps, opts: DoctorOptio
     pre.done(found.map((t) => `${t.name} ${t.version}`).join(', '));
   } catch (err) {
     pre.fail(err instanceof VaultctlError ? `${err.message}${err.hint ? ` (${err.hint})` : ''}` : String(err));
+    // With --scenario the timing part stands alone: without a recorded lab there is nothing to check.
+    if (labOptional && !state && ctx.mode === 'kind' && err instanceof PrerequisiteError) {
+      reporter.info('No lab found (no state file, and the kind prerequisites are missing): lab checks skipped.');
+      return;
+    }
     throw err;
   }
 

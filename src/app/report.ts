@@ -13,8 +13,9 @@ import { renderJunitReport } from '../report/junit-report.js';
 import { failedAcrossRuns } from '../report/verdict-format.js';
 
 /** Every `--format` of `vaultctl report`. */
-export const REPORT_FORMATS = ['text', 'json', 'markdown', 'junit', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
+
+export { REPORT_FORMATS, type ReportFormat };
 
 /** Options of `vaultctl report`. */
 export interface ReportOptions {

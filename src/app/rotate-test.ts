@@ -9,6 +9,7 @@ import type { ReportRun } from '../report/report-run.js';
 import { uniqueLabels } from '../report/load-report-run.js';
 import { parseFlagThresholds, renderReport } from './report.js';
 import { runScenario } from './run-scenario.js';
+import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../report/formats.js';
 
 /** What rotate-test needs besides the Runtime. */
 export interface RotateTestDeps {
@@ -27,8 +28,7 @@ export interface RotateTestOptions {
 }
 
 /** The report formats rotate-test can print on stdout. */
-export const RUN_OUTPUT_FORMATS = ['text', 'json', 'markdown', 'junit'] as const;
-export type RunOutputFormat = (typeof RUN_OUTPUT_FORMATS)[number];
+export { RUN_OUTPUT_FORMATS, type RunOutputFormat };
 
 /** What each run adds: its report (when load ran) and the names of the thresholds it crossed. */
 export interface RunOutputs {

@@ -6,9 +6,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createEmbeddedPostgres } from '../adapters/embedded-postgres-server.js';
-import { connectSql } from '../adapters/pg-sql.js';
-import { autocannonLoad } from '../adapters/autocannon-load.js';
-import { createNodeVaultApi } from '../adapters/node-vault-api.js';
+import type { VaultApi } from '../ports/vault.js';
+import type { LoadGenerator } from '../ports/load.js';
+import type { SqlConnector } from '../ports/postgres.js';
 import { startVaultDevServer } from '../adapters/vault-dev-server.js';
 import { which } from '../adapters/which.js';
 import { createExecaRunner } from '../adapters/execa-runner.js';
@@ -35,6 +35,24 @@ export async function runCli(argv: string[], rt: Runtime, deps: CliDeps): Promis
   }
 }
 
+// Heavy libraries (autocannon, node-vault, pg) load on first use, so `--help` and commands that
+// do not need them start fast.
+const lazyConnectSql: SqlConnector = async (conn) => (await import('../adapters/pg-sql.js')).connectSql(conn);
+const lazyLoad: LoadGenerator = {
+  run: async (...args) => (await import('../adapters/autocannon-load.js')).autocannonLoad.run(...args),
+};
+function lazyVaultApi(opts: { endpoint: string; token: string }): VaultApi {
+  let api: Promise<VaultApi> | undefined;
+  const get = () => (api ??= import('../adapters/node-vault-api.js').then((m) => m.createNodeVaultApi(opts)));
+  return {
+    health: async () => (await get()).health(),
+    read: async (path) => (await get()).read(path),
+    write: async (path, body) => (await get()).write(path, body),
+    list: async (path) => (await get()).list(path),
+    delete: async (path) => (await get()).delete(path),
+  };
+}
+
 /** The package root: dist/cli/main.js lives two levels below it. */
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -47,8 +65,8 @@ export function createCliDeps(): CliDeps {
       version,
       local: {
         createPostgres: (opts) => createEmbeddedPostgres(opts),
-        connectSql,
-        load: autocannonLoad,
+        connectSql: lazyConnectSql,
+        load: lazyLoad,
         resolveVault: (env, secrets) => resolveVault(env, {
           which: (bin: string) => which(bin),
           secrets,
@@ -58,7 +76,7 @@ export function createCliDeps(): CliDeps {
             return startVaultDevServer(binary, token, signal);
           },
         }),
-        createVaultApi: (opts) => createNodeVaultApi(opts),
+        createVaultApi: lazyVaultApi,
         demoAppCommand: () => {
           const app = join(packageRoot, 'dist', 'demo-app', 'server.js');
           if (!existsSync(app)) throw new BugError(`the demo app is not built (${app}); run \`npm run build\``);
@@ -68,7 +86,7 @@ export function createCliDeps(): CliDeps {
     },
     stack: {
       createRunner: (secrets) => createExecaRunner({ secrets }),
-      createVaultApi: (opts) => createNodeVaultApi(opts),
+      createVaultApi: lazyVaultApi,
       readDemoAppBundle: () => readDemoAppBundle(packageRoot),
       packageRoot,
     },

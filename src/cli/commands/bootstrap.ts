@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
-import { bootstrap, type BootstrapDeps } from '../../app/bootstrap.js';
+import type { BootstrapDeps } from '../../app/bootstrap.js';
 import { installedComponentsText, stackOptions } from './stack-options.js';
 
 /** `vaultctl bootstrap`: stands up (or converges) the lab. */
@@ -38,6 +38,7 @@ Examples:
   vaultctl bootstrap --kube-context my-dev-cluster --config vaultctl.yaml
   vaultctl bootstrap --name lab2 --retain`)
     .action(async (opts: { config?: string; kubeContext?: string; name?: string; retain?: boolean; dryRun?: boolean; quiet?: boolean }) => {
+      const { bootstrap } = await import('../../app/bootstrap.js');
       await bootstrap(rt, deps, {
         config: opts.config, kubeContext: opts.kubeContext, name: opts.name,
         retain: Boolean(opts.retain), dryRun: Boolean(opts.dryRun), quiet: Boolean(opts.quiet),

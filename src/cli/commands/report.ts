@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
-import { REPORT_FORMATS, report, type ReportFormat } from '../../app/report.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/formats.js';
 import { applyRuntimeEnv } from '../runtime-env.js';
 
 /** Collects a repeatable option's values. */
@@ -59,6 +59,8 @@ Examples:
     .action(async (dirs: string[], _opts: unknown, cmd: Command) => {
       applyRuntimeEnv(cmd, rt);
       const opts = cmd.opts<{ format: ReportFormat; out?: string; threshold?: string[] }>();
+      // Loaded when run, so `--help` and other commands start fast.
+      const { report } = await import('../../app/report.js');
       await report(rt, { dirs, format: opts.format, out: opts.out, thresholds: opts.threshold ?? [],
         version: deps.version });
     });

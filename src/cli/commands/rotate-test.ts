@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { CliDeps } from '../deps.js';
-import { RUN_OUTPUT_FORMATS, rotateTest, type RunOutputFormat } from '../../app/rotate-test.js';
+import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../../report/formats.js';
 import { applyRuntimeEnv } from '../runtime-env.js';
 import { collect } from './report.js';
 
@@ -46,6 +46,8 @@ Examples:
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
       applyRuntimeEnv(cmd, rt);
       const opts = cmd.opts<{ out?: string; quiet?: boolean; threshold?: string[]; format: RunOutputFormat }>();
+      // Loaded when run, so `--help` and other commands start fast.
+      const { rotateTest } = await import('../../app/rotate-test.js');
       await rotateTest(rt, deps.rotateTest, { files, out: opts.out, quiet: Boolean(opts.quiet),
         thresholds: opts.threshold ?? [], format: opts.format });
     });

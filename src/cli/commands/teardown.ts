@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
-import { teardown } from '../../app/teardown.js';
 import type { BootstrapDeps } from '../../app/bootstrap.js';
 import { stackOptions } from './stack-options.js';
 
@@ -16,6 +15,7 @@ Reads ~/.vaultctl/state.json (VAULTCTL_STATE_DIR) written by bootstrap:
     vaultctl created are removed; anything that existed before is left alone.
 Without state it prints "nothing to tear down" and exits 0.`)
     .action(async (opts: { config?: string; kubeContext?: string; name?: string; quiet?: boolean }) => {
+      const { teardown } = await import('../../app/teardown.js');
       await teardown(rt, deps, { config: opts.config, kubeContext: opts.kubeContext, name: opts.name, quiet: Boolean(opts.quiet) });
     });
 }

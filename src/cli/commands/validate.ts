@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Runtime } from '../../runtime/runtime.js';
-import { validateScenarios } from '../../app/validate.js';
 
 /** `vaultctl validate FILE...`: checks scenario files, reporting every error with file:line:col. */
 export function newValidateCommand(rt: Runtime): Command {
@@ -15,6 +14,7 @@ Examples:
 
 A JSON Schema for editors is in scenarios/schema/scenario.v1alpha1.schema.json.`)
     .action(async (files: string[]) => {
+      const { validateScenarios } = await import('../../app/validate.js');
       await validateScenarios(files, {
         readFile: (p: string) => readFile(resolve(rt.cwd, p), 'utf8'),
         log: (line: string) => rt.stderr.write(line + '\n'),
