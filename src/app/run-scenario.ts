@@ -65,6 +65,15 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
       onLoadStart: (info) => {
         supervisor = info.supervisor;
         measure = { measureFromMs: info.measureFromMs, endMs: info.endMs };
+        cleanup.defer('stop checkpoints', startCheckpoints(() => {
+          const to = Math.min(now(), info.endMs);
+          const timeline = recorder.toData();
+          const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs,
+            measureFromMs: info.measureFromMs, measureToMs: Math.max(info.measureFromMs, to) });
+          return writer.checkpoint({ schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version },
+            scenario: s, startedAt, timeZero: TIME_ZERO_NOTE, measureFromMs: info.measureFromMs,
+            measureToMs: Math.max(info.measureFromMs, to), status: 'running', analysis }, timeline);
+        }));
         cleanup.defer('stop threshold watch', watchThresholds({ scenario: s, thresholds, events, timeline: recorder, now,
           measureFromMs: info.measureFromMs, endMs: info.endMs, onAbort: (hit) => {
             abortedBy = hit;
@@ -121,4 +130,14 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   if (failure) throw failure;
   if (!result || !verdict) throw new UsageError('no result');
   outputs.crossed.push(...crossed);
+}
+
+/** How often a running run rewrites timeline.json and run.json. */
+const CHECKPOINT_EVERY_MS = 5000;
+
+/** Writes a checkpoint every few seconds until the returned stop function is called. */
+function startCheckpoints(write: () => Promise<void>): () => void {
+  const timer = setInterval(() => void write(), CHECKPOINT_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -11,8 +11,9 @@
  *   the scenario model, `startedAt`, `measureFromMs`/`measureToMs`, `status`
  *   (`completed` | `interrupted` | `failed`), optional load totals and the analysis.
  *
- * `timeline.json` and `run.json` are written once at the end, each to a temporary file renamed
- * into place, so a reader never sees half a file. `vaultctl report DIR` re-runs the analysis from
+ * `timeline.json` and `run.json` are rewritten every few seconds while the run goes (status
+ * `running`) and once more at the end, each to a temporary file renamed into place, so a reader
+ * never sees half a file and a run killed outright still leaves what it recorded until then. `vaultctl report DIR` re-runs the analysis from
  * `events.ndjson` + `timeline.json`. No file holds a password, token or connection string.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -42,6 +43,8 @@ export interface ResultsWriter extends EventSink {
   emit(event: RunEvent): void;
   /** Writes timeline.json and run.json atomically and closes the event log. */
   finish(run: RunFile, timeline: TimelineData): Promise<void>;
+  /** Writes timeline.json and run.json of a run still going (status `running`); the log stays open. */
+  checkpoint(run: RunFile, timeline: TimelineData): Promise<void>;
   /** Flushes and closes the event log without writing run.json (idempotent). */
   close(): Promise<void>;
 }
@@ -62,6 +65,11 @@ export async function createResultsWriter(dir: string, opts: ResultsWriterOption
     await Promise.all(OWN_FILES.filter((f) => entries.includes(f)).map((f) => rm(join(dir, f), { force: true })));
   }
   const stream = createWriteStream(join(dir, EVENTS_FILE), { flags: 'w', encoding: 'utf8' });
+  let writes: Promise<void> = Promise.resolve();
+  const writeBoth = async (run: RunFile, timeline: TimelineData): Promise<void> => {
+    await writeAtomic(join(dir, TIMELINE_FILE), redact(JSON.stringify(timeline)));
+    await writeAtomic(join(dir, RUN_FILE), redact(`${JSON.stringify(run, null, 2)}\n`));
+  };
   let failure: Error | undefined;
   stream.on('error', (err) => (failure ??= err));
   let closed: Promise<void> | undefined;
@@ -79,8 +87,14 @@ export async function createResultsWriter(dir: string, opts: ResultsWriterOption
     },
     async finish(run, timeline) {
       await close();
-      await writeAtomic(join(dir, TIMELINE_FILE), redact(JSON.stringify(timeline)));
-      await writeAtomic(join(dir, RUN_FILE), redact(`${JSON.stringify(run, null, 2)}\n`));
+      await writes;
+      await writeBoth(run, timeline);
+    },
+    checkpoint(run, timeline) {
+      if (closed) return writes;
+      // One write at a time: a slow checkpoint never races the next one or finish().
+      writes = writes.then(() => writeBoth(run, timeline)).catch(() => {});
+      return writes;
     },
   };
 }

@@ -22,8 +22,11 @@ export interface RunFile {
   measureFromMs: number;
   /** End of the measured range (end of load), run-clock ms. */
   measureToMs: number;
-  /** `completed`, `interrupted` (SIGINT/SIGTERM, partial results) or `failed` (an error ended it). */
-  status: 'completed' | 'interrupted' | 'failed';
+  /**
+   * `completed`, `interrupted` (SIGINT/SIGTERM, partial results), `failed` (an error ended it), or
+   * `running` (a checkpoint written while the run went on: what is left when it was killed outright).
+   */
+  status: 'completed' | 'interrupted' | 'failed' | 'running';
   /** The error that ended a failed run, already redacted. */
   error?: string;
   /** The load generator's own totals, to cross-check the timeline. */

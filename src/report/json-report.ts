@@ -1,3 +1,4 @@
+import type { RunFile } from '../recorder/run-file.js';
 import type { RolloutStats } from '../analysis/analyze.js';
 import type { WindowStats } from '../analysis/stats.js';
 import type { ThresholdResult } from '../analysis/verdict-types.js';
@@ -36,8 +37,8 @@ export interface JsonReportRun {
   recordedBy: string;
   /** Wall-clock time of the run's time zero, ISO 8601. */
   startedAt: string;
-  /** `completed`, `interrupted` (partial results) or `failed` (an error or abortOnFail ended it). */
-  status: 'completed' | 'interrupted' | 'failed';
+  /** `completed`, `interrupted` (partial results), `failed` (an error or abortOnFail ended it), or `running` (the run was killed; its last checkpoint). */
+  status: RunFile['status'];
   /** The error that ended a failed run (redacted); absent otherwise. */
   error?: string;
   /** The measured range (warm-up excluded): start, end (run-clock ms) and its length. */

@@ -26,13 +26,13 @@ afterAll(async () => {
   removeDir(tmp);
 });
 
-function scenario(name: string, extra: string): string {
+function scenario(name: string, extra: string, duration = '6s'): string {
   const file = join(work, `${name}.yaml`);
   writeFileSync(file, `apiVersion: vaultctl.dev/v1alpha1
 kind: Scenario
 metadata: {name: ${name}}
 delivery: {refreshInterval: 2s}
-load: {rate: 50, connections: 2, duration: 6s, timeout: 2s}
+load: {rate: 50, connections: 2, duration: ${duration}, timeout: 2s}
 ${extra}`);
   return file;
 }
@@ -110,6 +110,24 @@ describe('rotate-test failures', () => {
     expect(code).toBe(4);
     expect(rt.err()).toMatch(/Postgres failed to start/);
     expect(rt.err()).toMatch(/Address already in use/);
+    expectNothingLeft();
+  });
+
+  it('a run writes checkpoints while it goes, so a killed run leaves a readable results directory', async () => {
+    const file = scenario('checkpoints', 'workload: {replicas: 1}', '14s');
+    const out = join(work, 'checkpoints');
+    const running = runVaultctl(['rotate-test', file, '--out', out, '-q']);
+    // Load starts after ~1 s of setup; the first checkpoint comes 5 s later.
+    await new Promise((r) => setTimeout(r, 7500));
+    const partial = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(partial.status).toBe('running');
+    expect(partial.analysis.overall.requests).toBeGreaterThan(0);
+    const report = await runVaultctl(['report', out, '--format', 'json']);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.rt.out()).runs[0].status).toBe('running');
+    const { code } = await running;
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('completed');
     expectNothingLeft();
   });
 
