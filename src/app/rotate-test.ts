@@ -9,6 +9,8 @@ import type { ReportRun } from '../report/report-run.js';
 import { uniqueLabels } from '../report/load-report-run.js';
 import { parseFlagThresholds, renderReport } from './report.js';
 import { runScenario } from './run-scenario.js';
+import { createLineReporter } from '../cli/output.js';
+import { scenarioTimingLines } from './timing-check.js';
 import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../report/formats.js';
 
 /** What rotate-test needs besides the Runtime. */
@@ -48,6 +50,9 @@ export interface RunOutputs {
 export async function rotateTest(rt: Runtime, deps: RotateTestDeps, opts: RotateTestOptions): Promise<void> {
   const flagThresholds = parseFlagThresholds(opts.thresholds ?? []);
   const scenarios = await loadAll(rt, opts.files);
+  // Timing risks first: a configuration that cannot work is named, with its fix, before it runs.
+  const timing = createLineReporter(rt, { quiet: opts.quiet });
+  for (const s of scenarios) scenarioTimingLines(s).forEach((line) => timing.info(line));
   for (const s of scenarios) {
     if (s.target !== 'local') throw new NotYetAvailableError(`target "${s.target}" (${s.source})`);
   }

@@ -2,9 +2,7 @@ import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Runtime } from '../../runtime/runtime.js';
-import { doctor } from '../../app/doctor.js';
 import type { BootstrapDeps } from '../../app/bootstrap.js';
-import { scenarioTimingCheck } from '../../app/timing-check.js';
 import { applyRuntimeEnv } from '../runtime-env.js';
 import { collect } from './report.js';
 import { stackOptions } from './stack-options.js';
@@ -45,6 +43,8 @@ Examples:
       applyRuntimeEnv(command, rt);
       const opts = command.opts<{ config?: string; kubeContext?: string; name?: string; quiet?: boolean; scenario?: string[]; strict?: boolean }>();
       const read = (p: string) => readFile(resolve(rt.cwd, p), 'utf8');
+      // Loaded when run, so `--help` and other commands start fast.
+      const [{ doctor }, { scenarioTimingCheck }] = await Promise.all([import('../../app/doctor.js'), import('../../app/timing-check.js')]);
       await doctor(rt, deps, {
         config: opts.config, kubeContext: opts.kubeContext, name: opts.name, quiet: Boolean(opts.quiet),
         scenarioChecks: (opts.scenario ?? []).map((f) => scenarioTimingCheck(f, { readFile: read })),
