@@ -22,10 +22,29 @@ export function createProcessRuntime(): ProcessRuntime {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `vaultctl ... | head`: when the reader goes away, stop the run as Ctrl-C would, so cleanup
+  // still runs, instead of dying on EPIPE with Postgres and replicas left behind.
+  let broken = false;
+  const onStreamError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    broken = true;
+    if (!controller.signal.aborted) {
+      interrupted = 'SIGPIPE';
+      controller.abort(new Error('output closed (EPIPE)'));
+    }
+  };
+  process.stdout.on('error', onStreamError);
+  process.stderr.on('error', onStreamError);
+  const guard = (stream: NodeJS.WriteStream): Runtime['stdout'] & { readonly rows?: number } => ({
+    write: (chunk: string) => (broken ? false : stream.write(chunk)),
+    get isTTY() { return Boolean(stream.isTTY); },
+    get columns() { return stream.columns; },
+    get rows() { return stream.rows; },
+  });
   const env = process.env;
   return {
-    stdout: process.stdout as unknown as Runtime['stdout'],
-    stderr: process.stderr as unknown as Runtime['stderr'],
+    stdout: guard(process.stdout),
+    stderr: guard(process.stderr),
     env,
     cwd: process.cwd(),
     clock: systemClock,
