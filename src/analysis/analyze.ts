@@ -33,7 +33,11 @@ export interface LeaseCounts {
   expired: number;
   /** `lease_revoked` events (revocations and cleanup). */
   revoked: number;
-  /** Issued leases that neither expired nor were revoked by the end of the log. */
+  /**
+   * Issued leases that neither expired nor were revoked by the end of the log — or, when the log
+   * has a `leases_counted` event of phase `after` (kubernetes target: ESO issues the leases, Vault
+   * counts them), that count.
+   */
   outstanding: number;
 }
 
@@ -130,6 +134,7 @@ function countRotations(events: readonly RunEvent[]): RunAnalysis['rotations'] {
 function countLeases(events: readonly RunEvent[]): LeaseCounts {
   const live = new Set<string>();
   const counts = { issued: 0, expired: 0, revoked: 0 };
+  let countedAfter: number | undefined;
   for (const e of events) {
     if (e.type === 'credentials_issued') {
       counts.issued++;
@@ -140,7 +145,9 @@ function countLeases(events: readonly RunEvent[]): LeaseCounts {
     } else if (e.type === 'lease_revoked') {
       counts.revoked++;
       live.delete(e.leaseId);
+    } else if (e.type === 'leases_counted' && e.phase === 'after') {
+      countedAfter = e.count;
     }
   }
-  return { ...counts, outstanding: live.size };
+  return { ...counts, outstanding: countedAfter ?? live.size };
 }

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Scenario, ThresholdSpec } from '../scenario/model.js';
-import { ConfigError, NotYetAvailableError, ThresholdsCrossedError } from '../errors/errors.js';
+import { ConfigError, ThresholdsCrossedError } from '../errors/errors.js';
 import { loadScenarioFile } from '../scenario/loader.js';
 import type { LocalTargetDeps } from '../targets/local/local-deps.js';
+import type { KubernetesTargetDeps } from '../targets/kubernetes/kubernetes-deps.js';
 import type { ReportRun } from '../report/report-run.js';
 import { uniqueLabels } from '../report/load-report-run.js';
 import { parseFlagThresholds, renderReport } from './report.js';
@@ -16,6 +17,8 @@ import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../report/formats.js';
 /** What rotate-test needs besides the Runtime. */
 export interface RotateTestDeps {
   local: LocalTargetDeps;
+  /** The kubernetes target: the lab `vaultctl bootstrap` made. */
+  kubernetes: KubernetesTargetDeps;
   version: string;
 }
 
@@ -53,9 +56,6 @@ export async function rotateTest(rt: Runtime, deps: RotateTestDeps, opts: Rotate
   // Timing risks first: a configuration that cannot work is named, with its fix, before it runs.
   const timing = createLineReporter(rt, { quiet: opts.quiet });
   for (const s of scenarios) scenarioTimingLines(s).forEach((line) => timing.info(line));
-  for (const s of scenarios) {
-    if (s.target !== 'local') throw new NotYetAvailableError(`target "${s.target}" (${s.source})`);
-  }
   const stamp = rt.clock.wallClock().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const outputs: RunOutputs = { runs: [], crossed: [], flagThresholds, format: opts.format ?? 'text', multi: scenarios.length > 1 };
   try {

@@ -9,8 +9,9 @@ import { createResultsWriter } from '../recorder/results-dir.js';
 import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE } from '../recorder/run-file.js';
 import { analyzeRun } from '../analysis/analyze.js';
 import { renderRunTable } from '../report/text-table.js';
-import { runLocalScenario, type LocalRunResult } from '../targets/local/local-run.js';
-import type { LocalSupervisor } from '../targets/local/supervisor.js';
+import { runLocalScenario } from '../targets/local/local-run.js';
+import { runKubernetesScenario } from '../targets/kubernetes/kubernetes-run.js';
+import type { ReplicaCounts, TargetRunHooks, TargetRunResult } from '../targets/run-types.js';
 import { mergeThresholds } from '../analysis/verdict.js';
 import type { ThresholdResult } from '../analysis/verdict-types.js';
 import type { ReportRun } from '../report/report-run.js';
@@ -39,13 +40,13 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const events: RunEvent[] = [];
   const recorder = new TimelineRecorder({ binMs: s.analysis.binMs,
     expectedDurationMs: s.load.warmUpMs + s.load.durationMs + 60_000 });
-  let supervisor: LocalSupervisor | undefined;
+  let replicaCounts: (() => ReplicaCounts | undefined) | undefined;
   let measure: { measureFromMs: number; endMs: number } | undefined;
   const view = startLiveView({
     stderr: rt.stderr, color: rt.color, quiet, scenario: s.name,
     totalMs: s.load.warmUpMs + s.load.durationMs, warmUpMs: s.load.warmUpMs,
     source: {
-      snapshot: () => recorder.snapshot(now()), counts: () => supervisor?.counts(), now,
+      snapshot: () => recorder.snapshot(now()), counts: () => replicaCounts?.(), now,
       thresholds: throttledThresholds(() => thresholdsSoFar(s, thresholds, events, recorder, now, measure)),
     },
   });
@@ -57,31 +58,35 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   reporter.info(`▶ ${s.name} (${s.source}) → ${dir}`);
   sink.emit({ t: 0, type: 'run_started', target: s.target, scenario: s.name });
 
-  let result: LocalRunResult | undefined;
+  let result: TargetRunResult | undefined;
   let failure: unknown;
+  const hooks: TargetRunHooks = {
+    onLoadStart: (info) => {
+      replicaCounts = info.counts;
+      measure = { measureFromMs: info.measureFromMs, endMs: info.endMs };
+      cleanup.defer('stop checkpoints', startCheckpoints(() => {
+        const to = Math.min(now(), info.endMs);
+        const timeline = recorder.toData();
+        const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs,
+          measureFromMs: info.measureFromMs, measureToMs: Math.max(info.measureFromMs, to) });
+        return writer.checkpoint({ schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version },
+          scenario: s, startedAt, timeZero: TIME_ZERO_NOTE, measureFromMs: info.measureFromMs,
+          measureToMs: Math.max(info.measureFromMs, to), status: 'running', analysis }, timeline);
+      }));
+      cleanup.defer('stop threshold watch', watchThresholds({ scenario: s, thresholds, events, timeline: recorder, now,
+        measureFromMs: info.measureFromMs, endMs: info.endMs, onAbort: (hit) => {
+          abortedBy = hit;
+          reporter.info(`  ${(now() / 1000).toFixed(1)}s threshold crossed (abortOnFail): ${hit.subject}: ${hit.expression}; stopping the run`);
+          thresholdAbort.abort(new Error(`threshold ${hit.expression} crossed`));
+        } }));
+    },
+  };
   try {
-    result = await runLocalScenario({ scenario: s, deps: deps.local, env: rt.env, secrets: rt.secrets, events: sink,
-      reporter, now, signal, cleanup }, recorder, {
-      onLoadStart: (info) => {
-        supervisor = info.supervisor;
-        measure = { measureFromMs: info.measureFromMs, endMs: info.endMs };
-        cleanup.defer('stop checkpoints', startCheckpoints(() => {
-          const to = Math.min(now(), info.endMs);
-          const timeline = recorder.toData();
-          const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs,
-            measureFromMs: info.measureFromMs, measureToMs: Math.max(info.measureFromMs, to) });
-          return writer.checkpoint({ schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version },
-            scenario: s, startedAt, timeZero: TIME_ZERO_NOTE, measureFromMs: info.measureFromMs,
-            measureToMs: Math.max(info.measureFromMs, to), status: 'running', analysis }, timeline);
-        }));
-        cleanup.defer('stop threshold watch', watchThresholds({ scenario: s, thresholds, events, timeline: recorder, now,
-          measureFromMs: info.measureFromMs, endMs: info.endMs, onAbort: (hit) => {
-            abortedBy = hit;
-            reporter.info(`  ${(now() / 1000).toFixed(1)}s threshold crossed (abortOnFail): ${hit.subject}: ${hit.expression}; stopping the run`);
-            thresholdAbort.abort(new Error(`threshold ${hit.expression} crossed`));
-          } }));
-      },
-    });
+    const common = { scenario: s, env: rt.env, secrets: rt.secrets, events: sink, reporter, now, signal, cleanup };
+    // Everything after the target — recording, analysis, reports, thresholds — is shared.
+    result = s.target === 'kubernetes'
+      ? await runKubernetesScenario({ ...common, deps: deps.kubernetes, cwd: rt.cwd, wallClock: () => rt.clock.wallClock() }, recorder, hooks)
+      : await runLocalScenario({ ...common, deps: deps.local }, recorder, hooks);
   } catch (err) {
     failure = err;
   } finally {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createEmbeddedPostgres } from '../adapters/embedded-postgres-server.js';
 import type { VaultApi } from '../ports/vault.js';
+import type { KubeApi, KubeConfigSource } from '../ports/kube.js';
 import type { LoadGenerator } from '../ports/load.js';
 import type { SqlConnector } from '../ports/postgres.js';
 import { startVaultDevServer } from '../adapters/vault-dev-server.js';
@@ -53,6 +54,23 @@ function lazyVaultApi(opts: { endpoint: string; token: string }): VaultApi {
   };
 }
 
+/** client-node (large) loads when the kubernetes target first calls the API. */
+function lazyKubeApi(source: KubeConfigSource): KubeApi {
+  let api: Promise<KubeApi> | undefined;
+  const get = () => (api ??= import('../adapters/kube-client.js').then((m) => m.createKubeClient(source)));
+  return {
+    readDeployment: async (...a) => (await get()).readDeployment(...a),
+    patchDeployment: async (...a) => (await get()).patchDeployment(...a),
+    listDeployments: async (...a) => (await get()).listDeployments(...a),
+    listReplicaSets: async (...a) => (await get()).listReplicaSets(...a),
+    listPods: async (...a) => (await get()).listPods(...a),
+    readExternalSecret: async (...a) => (await get()).readExternalSecret(...a),
+    patchExternalSecret: async (...a) => (await get()).patchExternalSecret(...a),
+    readSecretResourceVersion: async (...a) => (await get()).readSecretResourceVersion(...a),
+    watch: async (...a) => (await get()).watch(...a),
+  };
+}
+
 /** The package root: dist/cli/main.js lives two levels below it. */
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -82,6 +100,12 @@ export function createCliDeps(): CliDeps {
           if (!existsSync(app)) throw new BugError(`the demo app is not built (${app}); run \`npm run build\``);
           return [process.execPath, app];
         },
+      },
+      kubernetes: {
+        createRunner: (secrets) => createExecaRunner({ secrets }),
+        createKubeApi: lazyKubeApi,
+        createVaultApi: lazyVaultApi,
+        load: lazyLoad,
       },
     },
     stack: {

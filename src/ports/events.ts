@@ -19,7 +19,14 @@ export type RunEvent =
   | { t: number; type: 'rollout_completed'; revision: number }
   | { t: number; type: 'lease_expired'; leaseId: string }
   | { t: number; type: 'lease_revoked'; leaseId: string; reason: 'revoke' | 'cleanup' }
-  | { t: number; type: 'warning'; message: string };
+  | { t: number; type: 'warning'; message: string }
+  /**
+   * kubernetes target: the app's Secret changed (ESO wrote new credentials). `refreshTime` is the
+   * ExternalSecret's `status.refreshTime` seen last (ESO's reconcile start), when known.
+   */
+  | { t: number; type: 'secret_synced'; resourceVersion: string; refreshTime?: string }
+  /** kubernetes target: Vault leases under `<mount>/creds/<role>/` counted before or after the load. */
+  | { t: number; type: 'leases_counted'; phase: 'before' | 'after'; count: number };
 
 /** What caused a rotation or rollout. */
 export type RotationTrigger = 'initial' | 'refresh' | 'at' | 'revoke' | 'force-sync' | 'rotate-root' | 'expiry';

@@ -96,6 +96,8 @@ export interface RotationsSpec {
   atMs: number[];
   /** Revoke the live credentials at these offsets (chaos). */
   revokeAtMs: number[];
+  /** kubernetes target: `<mount>/rotate-root/<connection>` at these offsets (Vault's admin password). */
+  rotateRootAtMs: number[];
 }
 
 export interface AnalysisSpec {

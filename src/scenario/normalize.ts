@@ -59,7 +59,11 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
       request: { method: load.request.method, path: load.request.path, headers: { ...load.request.headers } },
       success: { ...statusRange(load.success.status) },
     },
-    rotations: { atMs: (rotations.at ?? []).map(ms), revokeAtMs: (rotations.revoke ?? []).map(ms) },
+    rotations: {
+      atMs: (rotations.at ?? []).map(ms),
+      revokeAtMs: (rotations.revoke ?? []).map(ms),
+      rotateRootAtMs: (rotations.rotateRoot ?? []).map(ms),
+    },
     analysis: { settleMs: ms(file.analysis.settle), leadMs: ms(file.analysis.lead), binMs: ms(file.analysis.bin) },
     thresholds: (file.thresholds ?? []).map((t) =>
       typeof t === 'string' ? parseThreshold(t) : parseThreshold(t.threshold, t.abortOnFail ?? false),

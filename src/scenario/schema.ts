@@ -145,7 +145,12 @@ export const scenarioFileSchema = z.strictObject({
   workload: workloadSchema.prefault({}),
   load: loadSchema,
   rotations: z
-    .strictObject({ at: z.array(durationSchema).optional(), revoke: z.array(durationSchema).optional() })
+    .strictObject({
+      at: z.array(durationSchema).optional(),
+      revoke: z.array(durationSchema).optional(),
+      /** kubernetes target only: Vault rotates the database connection's root password at these offsets. */
+      rotateRoot: z.array(durationSchema).optional(),
+    })
     .prefault({}),
   analysis: z
     .strictObject({ settle: durationSchema.default('2s'), lead: durationSchema.default('250ms'), bin: durationSchema.default('10ms') })

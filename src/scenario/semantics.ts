@@ -48,7 +48,13 @@ export function semanticIssues(raw: unknown): PathIssue[] {
 
   const loadMs = durationMs(load.duration);
   const rotations = asMap(root.rotations);
-  for (const key of ['at', 'revoke'] as const) {
+  if (Array.isArray(rotations.rotateRoot) && rotations.rotateRoot.length > 0 && (root.target ?? 'local') !== 'kubernetes') {
+    issues.push({
+      path: ['rotations', 'rotateRoot'],
+      message: 'rotateRoot needs target: kubernetes (it rotates the root password of the lab\'s Vault database connection)',
+    });
+  }
+  for (const key of ['at', 'revoke', 'rotateRoot'] as const) {
     const offsets = rotations[key];
     if (loadMs === undefined || !Array.isArray(offsets)) continue;
     offsets.forEach((offset, i) => {

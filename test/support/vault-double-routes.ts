@@ -38,13 +38,15 @@ export interface DoubleState {
   authRoles: Map<string, Record<string, unknown>>;
   /** ACL policies by name (sys/policies/acl/:name). */
   policies: Map<string, string>;
+  /** `<mount>/<connection>` of every `rotate-root` call, in order. */
+  rootRotations: string[];
 }
 
 /** An empty store. */
 export function emptyDoubleState(): DoubleState {
   return {
     mounts: new Map(), configs: new Map(), roles: new Map(), leases: new Map(), revoked: [],
-    auths: new Map(), authConfigs: new Map(), authRoles: new Map(), policies: new Map(),
+    auths: new Map(), authConfigs: new Map(), authRoles: new Map(), policies: new Map(), rootRotations: [],
   };
 }
 
@@ -141,6 +143,46 @@ export function handleDatabase(s: DoubleState, method: string, path: string, bod
   if (kind === 'config') return configRoute(s, method, key, body);
   if (kind === 'roles') return roleRoute(s, method, key, body);
   if (kind === 'creds' && method === 'GET') return issueCreds(s, mount, name);
+  if (kind === 'rotate-root' && method === 'POST') {
+    // stack-facts C: no body; the connection must exist. The new root password is never shown.
+    if (!s.configs.has(key)) return fail(400, `failed to rotate root credentials: no configuration found for "${name}"`);
+    s.rootRotations.push(key);
+    return NO_CONTENT;
+  }
+  return undefined;
+}
+
+/**
+ * `POST sys/leases/revoke-prefix/<prefix>` (body optional, `sync`) and `LIST sys/leases/lookup/<prefix>/`
+ * (stack-facts C). A prefix that is not a lease id gets a trailing "/", so `database/creds/app`
+ * never matches the leases of a role `app2`. LIST answers the next path segment of each lease
+ * under the prefix, and 404 when there is none (as Vault does for an empty LIST).
+ */
+export function handleLeasePrefixes(s: DoubleState, method: string, path: string): Reply | undefined {
+  const revoke = /^sys\/leases\/revoke-prefix\/(.+)$/.exec(path);
+  if (revoke && method === 'POST') {
+    const raw = revoke[1];
+    const prefix = s.leases.has(raw) ? raw : `${raw.replace(/\/+$/, '')}/`;
+    for (const id of [...s.leases.keys()]) {
+      if (id === raw || id.startsWith(prefix)) {
+        s.leases.delete(id);
+        s.revoked.push(id);
+      }
+    }
+    return NO_CONTENT;
+  }
+  const lookup = /^sys\/leases\/lookup\/(.+)$/.exec(path);
+  if (lookup && method === 'LIST') {
+    const prefix = `${lookup[1].replace(/\/+$/, '')}/`;
+    const keys = new Set<string>();
+    for (const id of s.leases.keys()) {
+      if (!liveLease(s, id) || !id.startsWith(prefix)) continue;
+      const rest = id.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      keys.add(slash < 0 ? rest : rest.slice(0, slash + 1));
+    }
+    return keys.size ? { status: 200, body: envelope({ data: { keys: [...keys].sort() } }) } : fail(404);
+  }
   return undefined;
 }
 

@@ -2,13 +2,14 @@
  * An HTTP double of the Vault API subset vaultctl uses, answering as stack-facts.md section C
  * documents: X-Vault-Token auth (403 "permission denied"), standard envelopes, the database
  * engine (mounts, config, roles, creds), sys/leases (lookup, renew with max_ttl capping,
- * revoke), Kubernetes auth (sys/auth, auth/<mount>/config|role) and ACL policies. HTTP only: it creates no Postgres roles. Every request is recorded.
+ * revoke, revoke-prefix, LIST lookup), rotate-root, Kubernetes auth (sys/auth, auth/<mount>/config|role) and ACL policies. HTTP only: it creates no Postgres roles. Every request is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
-  emptyDoubleState, fail, handleAuthMethods, handleDatabase, handleKubernetesAuth, handleLeases, handleMounts, handlePolicies,
+  emptyDoubleState, fail, handleAuthMethods, handleDatabase, handleKubernetesAuth, handleLeasePrefixes, handleLeases, handleMounts,
+  handlePolicies,
   type DoubleState, type Reply,
 } from './vault-double-routes.js';
 
@@ -76,6 +77,7 @@ export async function startVaultDouble(opts: { token?: string } = {}): Promise<V
       handleKubernetesAuth(state, method, rec.path, body) ??
       handlePolicies(state, method, rec.path, body) ??
       handleLeases(state, method, rec.path, body) ??
+      handleLeasePrefixes(state, isList ? 'LIST' : method, rec.path) ??
       handleDatabase(state, isList ? 'LIST' : method, rec.path, body) ??
       fail(404, '1 error occurred:\n\t* unsupported path\n\n');
     send(res, reply);

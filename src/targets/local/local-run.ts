@@ -1,5 +1,5 @@
 import type { OutcomeSink } from '../../ports/outcomes.js';
-import type { LoadSummary } from '../../ports/load.js';
+import type { TargetRunHooks, TargetRunResult } from '../run-types.js';
 import type { LocalContext } from './local-stack.js';
 import { buildLocalStack, step } from './local-stack.js';
 import { LocalSupervisor } from './supervisor.js';
@@ -8,18 +8,10 @@ import { RotationDriver, emitIssued } from './rotation-driver.js';
 import { inheritedEnv, workloadEnv } from './workload-env.js';
 
 /** Times of a local run on the run clock, and what the load generator counted. */
-export interface LocalRunResult {
-  loadStartMs: number;
-  measureFromMs: number;
-  measureToMs: number;
-  load?: LoadSummary;
-  interrupted: boolean;
-}
+export type LocalRunResult = TargetRunResult;
 
-/** Hooks the caller (live view) may observe. */
-export interface LocalRunHooks {
-  onLoadStart?(info: { supervisor: LocalSupervisor; measureFromMs: number; endMs: number }): void;
-}
+/** Hooks the caller (live view) may observe; replica counts come from the supervisor. */
+export type LocalRunHooks = TargetRunHooks;
 
 /**
  * Runs a `target: local` scenario: stack up, replicas ready, then load with rotations on
@@ -55,7 +47,7 @@ export async function runLocalScenario(ctx: LocalContext, outcomes: OutcomeSink,
   );
   ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
 
-  hooks.onLoadStart?.({ supervisor, measureFromMs, endMs: measureToMs });
+  hooks.onLoadStart?.({ counts: () => supervisor.counts(), measureFromMs, endMs: measureToMs });
   ctx.events.emit({ t: loadStartMs, type: 'load_started' });
   ctx.reporter.info(`• Load: ${s.load.rate === 'max' ? 'max rate' : `${s.load.rate} req/s`}, ` +
     `${s.load.connections} connections, ${(s.load.warmUpMs + s.load.durationMs) / 1000}s → ${stack.proxy.url}`);

@@ -33,6 +33,10 @@ describe('timingRisks: the example scenarios', () => {
     'local-signal.yaml': [],
     'local-single-replica.yaml': ['single-replica', 'no-graceful-drain'],
     'local-expiry.yaml': ['expiry-before-refresh', 'pool-lifetime-with-none'],
+    'k8s-seed-experiment.yaml': [],
+    'k8s-single-replica.yaml': [],
+    'k8s-expiry.yaml': ['expiry-before-refresh'],
+    'k8s-revoke.yaml': [],
   };
   const files = readdirSync(scenariosDir).filter((f) => f.endsWith('.yaml'));
 

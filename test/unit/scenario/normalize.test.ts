@@ -41,7 +41,7 @@ describe('normalize: a minimal file gets every default, durations in ms', () => 
         request: { method: 'GET', path: '/', headers: {} },
         success: { statusMin: 200, statusMax: 299 },
       },
-      rotations: { atMs: [], revokeAtMs: [] },
+      rotations: { atMs: [], revokeAtMs: [], rotateRootAtMs: [] },
       analysis: { settleMs: 2000, leadMs: 250, binMs: 10 },
       thresholds: [],
     };

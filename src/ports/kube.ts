@@ -1,0 +1,125 @@
+import { ExternalError } from '../errors/errors.js';
+
+/**
+ * The slice of the Kubernetes API the kubernetes target uses, as plain JSON shapes (what the API
+ * server sends; dates stay strings). Only src/adapters/kube-client.ts implements it with
+ * @kubernetes/client-node; tests use a node:http double (test/support/kube-double.ts).
+ */
+
+/** `metadata` fields the target reads. */
+export interface KubeMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** Set when deletion has started (a terminating pod). */
+  deletionTimestamp?: string;
+  ownerReferences?: { kind: string; name: string; uid?: string }[];
+}
+
+/** A condition as every built-in and ESO status carries it. */
+export interface KubeCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface KubeDeployment {
+  metadata: KubeMeta;
+  spec?: {
+    replicas?: number;
+    template?: { metadata?: { annotations?: Record<string, string>; labels?: Record<string, string> } };
+    strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+  };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    conditions?: KubeCondition[];
+  };
+}
+
+export interface KubeReplicaSet {
+  metadata: KubeMeta;
+  spec?: { replicas?: number; template?: { metadata?: { annotations?: Record<string, string> } } };
+  status?: { replicas?: number; readyReplicas?: number };
+}
+
+export interface KubePod {
+  metadata: KubeMeta;
+  status?: { phase?: string; conditions?: KubeCondition[] };
+}
+
+/** ESO ExternalSecret (`external-secrets.io/v1`), the fields the target touches (stack-facts F). */
+export interface KubeExternalSecret {
+  metadata: KubeMeta;
+  spec?: { refreshInterval?: string; [key: string]: unknown };
+  status?: { refreshTime?: string; syncedResourceVersion?: string; conditions?: KubeCondition[] };
+}
+
+/**
+ * Where a client's kubeconfig comes from: kubeconfig text (`kind get kubeconfig`, so the user's
+ * file is never touched; its current context unless `context` is given), or the default
+ * kubeconfig (`$KUBECONFIG`, `~/.kube/config`) with this context.
+ */
+export type KubeConfigSource = { kubeconfig: string; context?: string } | { context: string };
+
+/** What a watch delivers (client-node `Watch` callback: phase + object). */
+export type KubeWatchType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** One running watch connection. */
+export interface KubeWatchSession {
+  /** Resolves once when the connection ends: null for a normal server close, else the error. */
+  ended: Promise<Error | null>;
+  /** Closes the connection; `ended` then resolves. Safe to call twice. */
+  stop(): void;
+}
+
+/** A list with the collection's resourceVersion (a watch started from it misses nothing). */
+export interface KubeList<T> {
+  items: T[];
+  resourceVersion?: string;
+}
+
+/** The Kubernetes API calls of the kubernetes target. Namespaced names everywhere. */
+export interface KubeApi {
+  readDeployment(namespace: string, name: string): Promise<KubeDeployment>;
+  /** JSON merge patch (`application/merge-patch+json`) of a Deployment. */
+  patchDeployment(namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeDeployment>;
+  listDeployments(namespace: string, labelSelector?: string): Promise<KubeList<KubeDeployment>>;
+  listReplicaSets(namespace: string, labelSelector?: string): Promise<KubeList<KubeReplicaSet>>;
+  listPods(namespace: string, labelSelector?: string): Promise<KubeList<KubePod>>;
+  readExternalSecret(namespace: string, name: string): Promise<KubeExternalSecret>;
+  /** JSON merge patch of an ExternalSecret (merge patch works on CRs; strategic merge does not — stack-facts E/F). */
+  patchExternalSecret(namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeExternalSecret>;
+  /** The Secret's `metadata.resourceVersion`; undefined when it does not exist. Never reads its data. */
+  readSecretResourceVersion(namespace: string, name: string): Promise<string | undefined>;
+  /**
+   * Opens one watch on an API path (`/apis/apps/v1/namespaces/<ns>/deployments`); `query` goes on
+   * the URL (labelSelector, fieldSelector, resourceVersion, allowWatchBookmarks). Restarting is
+   * the caller's job (servers close watches periodically).
+   */
+  watch(path: string, query: Record<string, string>, onEvent: (type: KubeWatchType, object: unknown) => void): Promise<KubeWatchSession>;
+}
+
+/** A Kubernetes API call failed. `status` is the HTTP status when one arrived. */
+export class KubeApiError extends ExternalError {
+  readonly status?: number;
+  constructor(message: string, opts: { status?: number; hint?: string } = {}) {
+    super(message, { hint: opts.hint });
+    this.status = opts.status;
+  }
+}
+
+/** The ESO annotation that forces a refresh (`external-secrets.io/force-sync`, stack-facts F). */
+export const FORCE_SYNC_ANNOTATION = 'force-sync';
+/** Wave's pod-template annotation: the hash of the Secrets/ConfigMaps the pods read (stack-facts G). */
+export const WAVE_CONFIG_HASH = 'wave.pusher.com/config-hash';
+/** The Deployment controller's revision annotation on Deployments and ReplicaSets. */
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';

@@ -1,0 +1,117 @@
+import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { PrerequisiteError } from '../../errors/errors.js';
+import { KubeApiError, type KubeApi } from '../../ports/kube.js';
+import type { VaultApi } from '../../ports/vault.js';
+import { loadLabConfig } from '../../stack/config/loader.js';
+import { readState, statePath } from '../../stack/state.js';
+import { APP_PORT, stackNames } from '../../stack/manifests/index.js';
+import { createStackContext } from '../../stack/bootstrap/context.js';
+import { readVaultRootToken } from '../../stack/bootstrap/lab-secrets.js';
+import { openVaultSession } from '../../stack/bootstrap/steps-configure.js';
+import type { KubernetesContext } from './kubernetes-deps.js';
+
+const BOOTSTRAP_HINT = 'run `vaultctl bootstrap` first (kind + Vault + Postgres + ESO + Wave + the demo app), then rotate-test again';
+
+/** The lab as a run uses it: clients, names and the address the load goes to. */
+export interface Lab {
+  kube: KubeApi;
+  vault: VaultApi;
+  /** kubeconfig context of the lab. */
+  context: string;
+  /** The demo app from the host: kind's NodePort mapping, else a kubectl port-forward. */
+  appUrl: string;
+  namespace: string;
+  deployment: string;
+  externalSecret: string;
+  /** The Secret ESO writes and the pods read. */
+  secret: string;
+  /** Selects the demo app's Deployment, ReplicaSets and Pods. */
+  labelSelector: string;
+  /** Vault database mount, dynamic role and connection of the lab. */
+  mount: string;
+  role: string;
+  connection: string;
+  /** How long waits on the lab may take (lab config `waits.timeout`). */
+  waitTimeoutMs: number;
+}
+
+/**
+ * Opens the lab `vaultctl bootstrap` made: the state file says which cluster and context; the lab
+ * config (`$VAULTCTL_CONFIG`, else the defaults) gives the names. A missing state file or an
+ * unreachable cluster is a PrerequisiteError (exit 3) pointing at `vaultctl bootstrap`. Vault is
+ * reached as bootstrap reaches it (NodePort on kind, else a port-forward) with the dev root token
+ * read from the cluster; port-forwards are stopped by ctx.cleanup.
+ */
+export async function openLab(ctx: KubernetesContext): Promise<Lab> {
+  const state = await readState(ctx.env);
+  if (!state) throw new PrerequisiteError(`no lab found (no state file at ${statePath(ctx.env)})`, BOOTSTRAP_HINT);
+  const configPath = ctx.env.VAULTCTL_CONFIG ? resolve(ctx.cwd, ctx.env.VAULTCTL_CONFIG) : undefined;
+  const cfg = await loadLabConfig(configPath, (p) => readFile(p, 'utf8'));
+  cfg.clusterName = state.clusterName;
+  if (state.mode === 'context') cfg.kubeContext = state.kubeContext;
+  const n = stackNames(cfg);
+  const runner = ctx.deps.createRunner(ctx.secrets);
+  const stack = createStackContext({
+    cfg, runner, secrets: ctx.secrets, signal: ctx.signal, previous: state, log: (l) => ctx.reporter.info(`  ${l}`),
+    io: {
+      createVaultApi: (o) => ctx.deps.createVaultApi(o),
+      sleep: (ms, signal) => (ctx.deps.sleep ?? defaultSleep)(ms, signal ?? ctx.signal),
+      now: ctx.now, packageFile: (rel) => rel, readDemoAppBundle: async () => '',
+    },
+  });
+
+  try {
+    await stack.kubectl.clusterInfo();
+  } catch (err) {
+    if (err instanceof PrerequisiteError) throw err;
+    throw new PrerequisiteError(`the lab's cluster (context ${state.kubeContext}) cannot be reached`,
+      `start Docker / the cluster again, or ${BOOTSTRAP_HINT}`, { cause: err });
+  }
+  const kubeconfig = state.mode === 'kind'
+    ? (await runner.run(['kind', 'get', 'kubeconfig', '--name', state.clusterName], { signal: ctx.signal })).stdout
+    : undefined;
+  const kube = ctx.deps.createKubeApi(kubeconfig !== undefined ? { kubeconfig } : { context: state.kubeContext });
+
+  const namespace = state.app.namespace || cfg.namespace;
+  const deployment = state.app.deployment ?? n.appDeployment;
+  try {
+    await kube.readDeployment(namespace, deployment);
+  } catch (err) {
+    if (err instanceof KubeApiError && err.status === 404) {
+      throw new PrerequisiteError(`the demo app (deployment ${namespace}/${deployment}) is not in the lab`, BOOTSTRAP_HINT);
+    }
+    throw err;
+  }
+
+  const token = await readVaultRootToken(stack.kubectl, cfg);
+  if (!token) throw new PrerequisiteError('Vault is not installed in the lab (no dev root token found)', BOOTSTRAP_HINT);
+  ctx.secrets.add(token);
+  stack.rootToken = token;
+  const session = await openVaultSession(stack);
+  ctx.cleanup.defer('close the Vault connection', () => session.close());
+
+  let appUrl: string;
+  if (state.mode === 'kind') {
+    appUrl = `http://127.0.0.1:${state.hostPorts.app ?? cfg.appHostPort}`;
+  } else {
+    // A port-forward pins one pod (kubectl picks it at start): rollouts break it. Documented limitation.
+    const pf = await stack.kubectl.portForward(`svc/${n.appService}`, namespace, APP_PORT);
+    ctx.cleanup.defer('stop the app port-forward', () => pf.stop());
+    appUrl = `http://127.0.0.1:${pf.localPort}`;
+  }
+  return {
+    kube, vault: session.api, context: state.kubeContext, appUrl, namespace, deployment,
+    externalSecret: state.app.externalSecret ?? n.externalSecret, secret: n.appSecret,
+    labelSelector: 'app.kubernetes.io/name=demo-app',
+    mount: cfg.vault.databaseMount, role: cfg.vault.role, connection: cfg.vault.connection,
+    waitTimeoutMs: cfg.waits.timeoutMs,
+  };
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((res) => {
+    const t = setTimeout(res, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });
+  });
+}

@@ -1,0 +1,181 @@
+import type { OutcomeSink } from '../../ports/outcomes.js';
+import type { RunEvent } from '../../ports/events.js';
+import type { Scenario } from '../../scenario/model.js';
+import { formatDuration } from '../../scenario/duration.js';
+import type { TargetRunHooks, TargetRunResult } from '../run-types.js';
+import { planRotations } from '../local/rotation-schedule.js';
+import { kstep, type KubernetesContext } from './kubernetes-deps.js';
+import { openLab, type Lab } from './kubernetes-lab.js';
+import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';
+import { recordLeaseCount } from './leases.js';
+import { RolloutTracker } from './rollout-tracker.js';
+import { waitSettled } from './settle.js';
+import { KubernetesTriggers } from './triggers.js';
+import { abortableSleep, startClusterWatch } from './watcher.js';
+
+/** ESO interval when the scenario has no periodic refresh: `0` would disable force-sync too (stack-facts F). */
+const NO_REFRESH_INTERVAL_MS = 24 * 3_600_000;
+/** How long the Deployment, pods and Secret must stay unchanged before the load starts. */
+const SETTLE_QUIET_MS = 5000;
+
+/** One planned action of a kubernetes run. */
+interface KubeAction {
+  atMs: number;
+  action: 'force-sync' | 'revoke' | 'rotate-root';
+}
+
+/**
+ * Runs a `target: kubernetes` scenario against the bootstrapped lab: the scenario's role TTLs,
+ * replica count and refresh interval are applied (and restored at cleanup), the demo app settles,
+ * the watches start, then load goes to the app through kind's NodePort (or a port-forward) while
+ * rotations land through ESO and Vault and the watches turn every Deployment/ReplicaSet/Pod change
+ * into the same events the local target records. Cleanups are pushed on ctx.cleanup.
+ */
+export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: OutcomeSink,
+  hooks: TargetRunHooks = {}): Promise<TargetRunResult> {
+  const s = ctx.scenario;
+  const sleep = ctx.deps.sleep ?? abortableSleep;
+  const lab = await kstep(ctx, 'Opening the lab', () => openLab(ctx), (l) => `context ${l.context}, app ${l.appUrl}`);
+  notes(s, lab).forEach((line) => ctx.reporter.info(`  ${line}`));
+  await applyScenario(ctx, lab);
+
+  const settled = await kstep(ctx, 'Waiting for the demo app to settle', () => waitSettled({
+    kube: lab.kube, namespace: lab.namespace, deployment: lab.deployment, labelSelector: lab.labelSelector, secret: lab.secret,
+    quietMs: SETTLE_QUIET_MS, timeoutMs: lab.waitTimeoutMs, pollMs: 1000, sleep, now: ctx.now, signal: ctx.signal,
+  }), (r) => r.detail);
+  if (!settled.settled) warn(ctx, `the demo app did not settle before the load (${settled.detail}); the first rollout may be partial`);
+
+  const tracker = new RolloutTracker();
+  const watch = await kstep(ctx, 'Watching the demo app (Deployment, ReplicaSets, Pods, ExternalSecret)', () => startClusterWatch({
+    kube: lab.kube, namespace: lab.namespace, deployment: lab.deployment, labelSelector: lab.labelSelector,
+    externalSecret: lab.externalSecret, secret: lab.secret, tracker, events: ctx.events, now: ctx.now, signal: ctx.signal,
+    log: (line) => ctx.reporter.info(`  ${line}`), sleep,
+  }));
+  ctx.cleanup.defer('stop the watches', () => watch.stop());
+
+  const triggers = new KubernetesTriggers(lab, {
+    events: ctx.events, now: ctx.now, wallClock: ctx.wallClock,
+    onRotation: (trigger) => { tracker.apply({ t: ctx.now(), type: 'ROTATION', trigger }); },
+  });
+  // Lease counts inform the report; a failed count is a warning, not a failed run.
+  await recordLeaseCount(lab.vault, { mount: lab.mount, role: lab.role, phase: 'before', events: ctx.events, now: ctx.now })
+    .catch((err: unknown) => warn(ctx, err));
+
+  const loadStartMs = ctx.now();
+  const measureFromMs = loadStartMs + s.load.warmUpMs;
+  const measureToMs = measureFromMs + s.load.durationMs;
+  const timers = planActions(s, measureFromMs).map((a) => setTimeout(() => {
+    const run = a.action === 'force-sync' ? triggers.forceSync() : a.action === 'revoke' ? triggers.revoke() : triggers.rotateRoot();
+    run.catch((err: unknown) => warn(ctx, err));
+  }, Math.max(0, a.atMs - ctx.now())));
+  ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
+
+  hooks.onLoadStart?.({ counts: () => tracker.counts(), measureFromMs, endMs: measureToMs });
+  ctx.events.emit({ t: loadStartMs, type: 'load_started' });
+  ctx.reporter.info(`• Load: ${s.load.rate === 'max' ? 'max rate' : `${s.load.rate} req/s`}, ` +
+    `${s.load.connections} connections, ${(s.load.warmUpMs + s.load.durationMs) / 1000}s → ${lab.appUrl}`);
+  const load = await ctx.deps.load.run({
+    url: lab.appUrl, rate: s.load.rate, connections: s.load.connections,
+    durationMs: s.load.warmUpMs + s.load.durationMs, timeoutMs: s.load.timeoutMs,
+    request: s.load.request, success: s.load.success,
+  }, outcomes, { now: ctx.now, signal: ctx.signal });
+  timers.forEach(clearTimeout);
+  ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
+  const interrupted = ctx.signal.aborted;
+  if (!interrupted) {
+    await waitForRollouts(ctx, tracker, rolloutBudgetMs(s), sleep);
+    for (const e of tracker.finish(ctx.now())) emitWarning(ctx, e);
+    await recordLeaseCount(lab.vault, { mount: lab.mount, role: lab.role, phase: 'after', events: ctx.events, now: ctx.now })
+      .catch((err: unknown) => warn(ctx, err));
+  }
+  if (watch.restarts() > 0) ctx.reporter.info(`  the watches restarted ${watch.restarts()} times (events in between came from re-lists)`);
+  return { loadStartMs, measureFromMs, measureToMs: Math.min(measureToMs, ctx.now()), load, interrupted };
+}
+
+/**
+ * The scenario's settings on the lab. The role TTL goes first, so the sync the refreshInterval
+ * change causes already issues credentials with the scenario's TTL; at cleanup the TTL is restored
+ * first too, so the sync the restored interval causes leaves the lab with credentials of its own TTL.
+ */
+async function applyScenario(ctx: KubernetesContext, lab: Lab): Promise<void> {
+  const s = ctx.scenario;
+  const { role } = s.database;
+  const d = formatDuration;
+  const restores: { name: string; fn: Restore }[] = [];
+  ctx.cleanup.defer('restore the lab settings', async () => {
+    const failed: string[] = [];
+    for (const r of restores) {
+      try {
+        await r.fn();
+      } catch (err) {
+        failed.push(`${r.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (failed.length > 0) throw new Error(failed.join('; '));
+  });
+  const apply = (title: string, name: string, fn: () => Promise<Restore | undefined>, note = 'set') =>
+    kstep(ctx, title, async () => {
+      const restore = await fn();
+      if (restore) restores.push({ name, fn: restore });
+      return restore ? note : 'unchanged';
+    }, (v) => v);
+
+  await apply(`Vault role ${lab.mount}/roles/${lab.role}: default_ttl ${d(role.defaultTtlMs)}, max_ttl ${d(role.maxTtlMs)}`, 'role TTLs',
+    () => applyRoleTtl(lab.vault, { mount: lab.mount, role: lab.role, defaultTtlMs: role.defaultTtlMs, maxTtlMs: role.maxTtlMs }));
+  const every = s.delivery.refreshIntervalMs > 0 ? s.delivery.refreshIntervalMs : NO_REFRESH_INTERVAL_MS;
+  await apply(`ExternalSecret ${lab.externalSecret}: refreshInterval ${d(every)}`, 'refreshInterval',
+    () => applyRefreshInterval(lab.kube, { namespace: lab.namespace, name: lab.externalSecret, intervalMs: every }), 'set (ESO syncs once now)');
+  const w = s.workload;
+  await apply(`Deployment ${lab.deployment}: ${w.replicas} replicas, maxSurge ${w.maxSurge}, maxUnavailable ${w.maxUnavailable}`, 'replicas',
+    () => applyWorkloadShape(lab.kube, { namespace: lab.namespace, name: lab.deployment,
+      replicas: w.replicas, maxSurge: w.maxSurge, maxUnavailable: w.maxUnavailable }));
+}
+
+/**
+ * Rotations vaultctl triggers: `rotations.at` as force-syncs, `revoke`, `rotateRoot`. Periodic
+ * refreshes are ESO's own (its refreshInterval), so they are not scheduled here.
+ */
+export function planActions(s: Scenario, measureFromMs: number): KubeAction[] {
+  const endMs = measureFromMs + s.load.durationMs;
+  const out: KubeAction[] = planRotations(s, measureFromMs).flatMap((a): KubeAction[] =>
+    a.action === 'at' ? [{ atMs: a.atMs, action: 'force-sync' }] : a.action === 'revoke' ? [{ atMs: a.atMs, action: 'revoke' }] : []);
+  for (const off of s.rotations.rotateRootAtMs ?? []) {
+    if (measureFromMs + off < endMs) out.push({ atMs: measureFromMs + off, action: 'rotate-root' });
+  }
+  return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** How long rollouts still running at the end of the load may take to finish. */
+function rolloutBudgetMs(s: Scenario): number {
+  const w = s.workload;
+  return Math.max(60_000, (w.terminationGracePeriodMs + w.readiness.startupTimeoutMs) * Math.max(1, w.replicas));
+}
+
+async function waitForRollouts(ctx: KubernetesContext, tracker: RolloutTracker, budgetMs: number,
+  sleep: (ms: number, s: AbortSignal) => Promise<void>): Promise<void> {
+  if (tracker.inProgress().length === 0) return;
+  const deadline = ctx.now() + budgetMs;
+  await kstep(ctx, `Waiting for rollouts in progress (${tracker.inProgress().join(', ')}; at most ${Math.round(budgetMs / 1000)}s)`, async () => {
+    while (tracker.inProgress().length > 0 && ctx.now() < deadline && !ctx.signal.aborted) await sleep(250, ctx.signal);
+    return tracker.inProgress().length === 0 ? 'done' : `still rolling: ${tracker.inProgress().join(', ')} (reported incomplete)`;
+  }, (v) => v);
+}
+
+/** Lines about what the lab decides rather than the scenario. */
+function notes(s: Scenario, lab: Lab): string[] {
+  const out: string[] = [];
+  if (s.delivery.reload !== 'restart') out.push(`delivery.reload ${s.delivery.reload}: the lab always rolls the Deployment (Wave); measured as restart`);
+  if (s.database.role.name !== lab.role) out.push(`database.role.name ${s.database.role.name}: the lab's role is ${lab.role}; using it`);
+  out.push('preStop, termination grace, graceful drain and query sleep come from the lab config (vaultctl.yaml `app:`)');
+  return out;
+}
+
+function emitWarning(ctx: KubernetesContext, e: RunEvent): void {
+  ctx.events.emit(e);
+  if (e.type === 'warning') ctx.reporter.info(`  ! ${e.message}`);
+}
+
+function warn(ctx: KubernetesContext, err: unknown): void {
+  const message = ctx.secrets.redact(err instanceof Error ? err.message : String(err));
+  emitWarning(ctx, { t: ctx.now(), type: 'warning', message });
+}

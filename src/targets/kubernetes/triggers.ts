@@ -1,0 +1,81 @@
+import type { EventSink, RotationTrigger } from '../../ports/events.js';
+import { FORCE_SYNC_ANNOTATION, type KubeApi } from '../../ports/kube.js';
+import type { VaultApi } from '../../ports/vault.js';
+import { leasePrefix, listLeaseIds } from './leases.js';
+
+/** Where the rotations of the kubernetes target land. */
+export interface TriggerTarget {
+  kube: KubeApi;
+  vault: VaultApi;
+  namespace: string;
+  externalSecret: string;
+  /** Vault database mount, dynamic role and connection (database/config/:name). */
+  mount: string;
+  role: string;
+  connection: string;
+}
+
+/** What the triggers record and how they tell the time. */
+export interface TriggerContext {
+  events: EventSink;
+  /** Run clock, ms. */
+  now(): number;
+  /** Wall clock, for the force-sync annotation value (unix seconds, as `date +%s`). */
+  wallClock(): Date;
+  /** Tells the rollout tracker which rotation the next rollout answers. */
+  onRotation?(trigger: RotationTrigger): void;
+}
+
+/**
+ * The rotations of the kubernetes target, each recorded as `rotation_triggered`:
+ * - natural refresh: nothing to do, ESO re-issues every `refreshInterval` (rollouts it causes are
+ *   attributed to `refresh`);
+ * - TTL expiry: nothing to do, Vault revokes at the role's `default_ttl`;
+ * - `force-sync` (scenario `rotations.at`): a new `force-sync` annotation makes ESO refresh now;
+ * - `revoke` (`rotations.revoke`): every lease of the role, live ones included;
+ * - `rotate-root` (`rotations.rotateRoot`): Vault changes the connection's admin password.
+ */
+export class KubernetesTriggers {
+  constructor(private readonly target: TriggerTarget, private readonly ctx: TriggerContext) {}
+
+  /**
+   * Annotates the ExternalSecret with `force-sync: <unix time>` (merge patch). Any annotation change
+   * makes ESO's syncedResourceVersion differ, so it refreshes at once (stack-facts F "Force an
+   * immediate refresh"; not with refreshInterval 0 or refreshPolicy CreatedOnce).
+   */
+  async forceSync(): Promise<void> {
+    const { kube, namespace, externalSecret } = this.target;
+    this.record('force-sync');
+    const stamp = String(Math.floor(this.ctx.wallClock().getTime() / 1000));
+    await kube.patchExternalSecret(namespace, externalSecret, { metadata: { annotations: { [FORCE_SYNC_ANNOTATION]: stamp } } });
+  }
+
+  /**
+   * `sys/leases/revoke-prefix/<mount>/creds/<role>` with `sync: true` (stack-facts C): Vault drops
+   * every credential of the role, the one the pods use included, and records each revoked lease.
+   * Returns the revoked lease ids (listed just before, so they can be recorded).
+   */
+  async revoke(): Promise<string[]> {
+    const { vault, mount, role } = this.target;
+    const ids = await listLeaseIds(vault, mount, role);
+    this.record('revoke');
+    await vault.write(`sys/leases/revoke-prefix/${leasePrefix(mount, role).replace(/\/$/, '')}`, { sync: true });
+    for (const leaseId of ids) this.ctx.events.emit({ t: this.ctx.now(), type: 'lease_revoked', leaseId, reason: 'revoke' });
+    return ids;
+  }
+
+  /**
+   * `POST <mount>/rotate-root/<connection>` (stack-facts C): Vault sets a new password for its own
+   * admin user. Issued credentials keep working; new issues use the new root password.
+   */
+  async rotateRoot(): Promise<void> {
+    const { vault, mount, connection } = this.target;
+    this.record('rotate-root');
+    await vault.write(`${mount.replace(/^\/+|\/+$/g, '')}/rotate-root/${connection}`, {});
+  }
+
+  private record(trigger: RotationTrigger): void {
+    this.ctx.events.emit({ t: this.ctx.now(), type: 'rotation_triggered', trigger });
+    this.ctx.onRotation?.(trigger);
+  }
+}

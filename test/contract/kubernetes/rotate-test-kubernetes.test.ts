@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { rotateTest, type RotateTestDeps } from '../../../src/app/rotate-test.js';
+import { createNodeVaultApi } from '../../../src/adapters/node-vault-api.js';
+import { createKubeClient } from '../../../src/adapters/kube-client.js';
+import { autocannonLoad } from '../../../src/adapters/autocannon-load.js';
+import { exitCodeOf, PrerequisiteError } from '../../../src/errors/errors.js';
+import type { CommandRunner } from '../../../src/ports/command-runner.js';
+import type { RunEvent } from '../../../src/ports/events.js';
+import type { StackState } from '../../../src/stack/state.js';
+import { createTestRuntime } from '../../support/test-runtime.js';
+import { FakeCommandRunner } from '../../support/fake-command-runner.js';
+import { startVaultDouble, type VaultDouble } from '../../support/vault-double.js';
+import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
+import { EXTERNALSECRETS, SECRETS, playRollout, secret, seedLab } from '../../support/kube-objects.js';
+
+const SCENARIO = `apiVersion: vaultctl.dev/v1alpha1
+kind: Scenario
+metadata: {name: k8s-double}
+target: kubernetes
+delivery: {refreshInterval: 30m}
+workload: {replicas: 3, maxSurge: 1, maxUnavailable: 0}
+load: {rate: 100, connections: 2, duration: 4s, timeout: 1s}
+rotations: {at: [1s]}
+thresholds: [rollout.failure_rate == 0, leases.outstanding < 10]
+`;
+
+/**
+ * `vaultctl rotate-test` on a kubernetes scenario, end to end through the real adapters
+ * (client-node, node-vault, autocannon) against doubles: the Kubernetes API double stands in for
+ * the cluster, the test plays ESO + Wave (a force-sync annotation → a new Secret → a rolling
+ * update), the Vault double holds the lab's database engine, and kubectl is a scripted runner.
+ */
+describe('rotate-test with target: kubernetes against API doubles', () => {
+  let dir: string;
+  let vault: VaultDouble;
+  let k: KubeDouble;
+  let app: Server;
+  let appPort: number;
+  let stopEso = () => {};
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vaultctl-k8s-run-'));
+    [vault, k] = await Promise.all([startVaultDouble(), startKubeDouble()]);
+    seedLab(k);
+    app = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    appPort = (app.address() as AddressInfo).port;
+    const api = createNodeVaultApi({ endpoint: vault.endpoint, token: vault.token });
+    await api.write('sys/mounts/database', { type: 'database' });
+    await api.write('database/config/app-db', { plugin_name: 'postgresql-database-plugin', allowed_roles: ['app'] });
+    await api.write('database/roles/app', { db_name: 'app-db', creation_statements: ['CREATE ROLE "{{name}}";'], default_ttl: '1h', max_ttl: '24h' });
+  });
+  afterEach(async () => {
+    stopEso();
+    await new Promise<void>((r) => { app.closeAllConnections(); app.close(() => r()); });
+    await Promise.all([vault.close(), k.close()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A lab in context mode: kubectl is scripted, port-forwards lead to the doubles. */
+  function deps(): RotateTestDeps {
+    const fake = new FakeCommandRunner()
+      .on(['kubectl', 'get', 'statefulset/vault'], { stdout: vault.token });
+    const runner: CommandRunner = {
+      run: (argv, opts) => fake.run(argv, opts),
+      start: (argv) => {
+        const port = argv.includes('svc/vault') ? Number(new URL(vault.endpoint).port) : appPort;
+        return { waitForLine: async (p) => `Forwarding from 127.0.0.1:${port} -> 1`.match(p) ?? [''], stop: async () => {} };
+      },
+    };
+    const unused = () => { throw new Error('the local target is not used here'); };
+    return {
+      version: '0.0.0-test',
+      local: { createPostgres: unused, connectSql: unused, load: autocannonLoad, resolveVault: unused, createVaultApi: unused, demoAppCommand: unused },
+      kubernetes: {
+        createRunner: () => runner,
+        createKubeApi: () => createKubeClient({ kubeconfig: k.kubeconfig }),
+        createVaultApi: (o) => createNodeVaultApi(o),
+        load: autocannonLoad,
+      },
+    };
+  }
+
+  async function writeLabState(): Promise<Record<string, string>> {
+    const stateDir = join(dir, 'state');
+    await mkdir(stateDir);
+    const state: StackState = { version: 1, mode: 'context', clusterName: 'vaultctl', kubeContext: 'double', createdCluster: false,
+      namespaces: [], releases: [], hostPorts: {}, vault: { kind: 'port-forward', namespace: 'vault', service: 'vault', port: 8200 },
+      app: { namespace: 'vaultctl-demo', deployment: 'demo-app', externalSecret: 'demo-app-db' }, updatedAt: '' };
+    await writeFile(join(stateDir, 'state.json'), JSON.stringify(state));
+    return { VAULTCTL_STATE_DIR: stateDir };
+  }
+
+  /** ESO + Wave: a new force-sync annotation writes a new Secret and rolls the Deployment. */
+  function playEsoAndWave(): void {
+    let handled = 0;
+    let rev = 1;
+    const timer = setInterval(() => {
+      const syncs = k.requests.filter((r) => r.method === 'PATCH' && r.path === `${EXTERNALSECRETS}/demo-app-db` &&
+        JSON.stringify(r.body).includes('force-sync'));
+      if (syncs.length <= handled) return;
+      handled = syncs.length;
+      k.put(SECRETS, secret());
+      const es = k.get(EXTERNALSECRETS, 'demo-app-db')!;
+      k.put(EXTERNALSECRETS, { ...es, status: { ...es.status, refreshTime: new Date().toISOString() } });
+      void playRollout(k, ++rev, () => new Promise((r) => setTimeout(r, 60)));
+    }, 20);
+    stopEso = () => clearInterval(timer);
+  }
+
+  it('measures the force-synced rollout with the shared recorder, analysis and thresholds', async () => {
+    const env = await writeLabState();
+    const rt = createTestRuntime({ cwd: dir, env });
+    await writeFile(join(dir, 'k8s.yaml'), SCENARIO);
+    playEsoAndWave();
+    await rotateTest(rt, deps(), { files: ['k8s.yaml'], out: 'out', quiet: false });
+
+    const events = (await readFile(join(dir, 'out', 'events.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const types = events.map((e) => e.type);
+    expect(types).toContain('secret_synced');
+    expect(events.find((e) => e.type === 'rotation_triggered')).toMatchObject({ trigger: 'force-sync' });
+    expect(events.find((e) => e.type === 'rollout_started')).toMatchObject({ revision: 2, trigger: 'force-sync', replicas: 3 });
+    expect(events.filter((e) => e.type === 'leases_counted').map((e) => e.type === 'leases_counted' && e.phase)).toEqual(['before', 'after']);
+    const run = JSON.parse(await readFile(join(dir, 'out', 'run.json'), 'utf8')) as {
+      status: string; analysis: { rollouts: { trigger: string; completed: boolean; requests: number; failures: number }[] };
+      verdict: { pass: boolean } };
+    expect(run.status).toBe('completed');
+    expect(run.analysis.rollouts).toEqual([expect.objectContaining({ trigger: 'force-sync', completed: true, failures: 0 })]);
+    expect(run.analysis.rollouts[0].requests).toBeGreaterThan(0);
+    expect(rt.out()).toContain('force-sync');
+    // ESO's refreshInterval was the scenario's for the run, and the lab's again afterwards.
+    expect(k.requests.filter((r) => r.method === 'PATCH').map((r) => JSON.stringify(r.body))).toContain('{"spec":{"refreshInterval":"30m"}}');
+    expect(k.get(EXTERNALSECRETS, 'demo-app-db')?.spec.refreshInterval).toBe('1m');
+    expect(rt.err()).not.toContain(vault.token);
+  }, 60_000);
+
+  it('without a lab it is a missing prerequisite (exit 3) pointing at `vaultctl bootstrap`', async () => {
+    const rt = createTestRuntime({ cwd: dir, env: { VAULTCTL_STATE_DIR: join(dir, 'nothing-here') } });
+    await writeFile(join(dir, 'k8s.yaml'), SCENARIO);
+    const err = await rotateTest(rt, deps(), { files: ['k8s.yaml'], out: 'out', quiet: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrerequisiteError);
+    expect(exitCodeOf(err)).toBe(3);
+    expect((err as PrerequisiteError).hint).toContain('vaultctl bootstrap');
+  });
+});
