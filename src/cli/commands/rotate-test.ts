@@ -30,6 +30,15 @@ What happens (target: local, no Docker needed):
      failures, failure rate, downtime and failure causes
   Everything started is stopped and removed at the end, on failure and on Ctrl-C.
 
+With target: kubernetes (after \`vaultctl bootstrap\`): load goes to the demo app's NodePort
+(or a port-forward), rotations.at annotates the ExternalSecret (force-sync), rotations.revoke
+revokes the role's leases, rotations.rotateRoot rotates Vault's root credentials; rollouts are
+followed through the Kubernetes API and leases are counted before and after. The scenario's role
+TTL, replicas and refresh interval are applied to the lab and restored afterwards.
+
+Before anything starts, the scenario's timing risks are printed with their fixes
+(see \`vaultctl doctor --scenario FILE\`).
+
 Results: <out>/run.json (analysis and verdict), events.ndjson (every event), timeline.json (time bins).
 \`vaultctl report <out>\` re-renders them later (also as html).
 
