@@ -1,6 +1,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
+import { readConfigFile, type ReadTextFile } from './read-config-file.js';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
-import { ConfigError, UsageError, type ConfigIssue } from '../errors/errors.js';
+import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { formatPath, Locator } from './locate.js';
 import type { Scenario } from './model.js';
 import { normalizeScenario } from './normalize.js';
@@ -8,8 +9,8 @@ import { SCENARIO_API_VERSION, SCENARIO_KIND, scenarioFileSchema } from './schem
 import { schemaIssues } from './schema-issues.js';
 import { semanticIssues } from './semantics.js';
 
-/** Reads a file as UTF-8 text; injectable for tests. */
-export type ReadTextFile = (path: string) => Promise<string>;
+
+export type { ReadTextFile };
 
 const HINT = `see scenarios/local-quickstart.yaml for a complete example of apiVersion: ${SCENARIO_API_VERSION}`;
 
@@ -18,19 +19,11 @@ const HINT = `see scenarios/local-quickstart.yaml for a complete example of apiV
  * anything wrong inside it is one ConfigError listing every issue with file:line:col.
  */
 export async function loadScenarioFile(path: string, readFile: ReadTextFile = (p) => fsReadFile(p, 'utf8')): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new UsageError(`scenario file not found: ${path}`,
-        'check the path (it is relative to the current directory); example scenarios are in scenarios/, e.g. scenarios/local-quickstart.yaml');
-    }
-    if (code === 'EISDIR') throw new UsageError(`${path} is a directory, not a scenario file`, 'pass the YAML files themselves, e.g. scenarios/*.yaml');
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot read ${path}: permission denied`, 'check the file permissions');
-    throw err;
-  }
+  const text = await readConfigFile(path, readFile, {
+    noun: 'scenario file',
+    notFoundHint: 'check the path (it is relative to the current directory); example scenarios are in scenarios/, e.g. scenarios/local-quickstart.yaml',
+    directoryHint: 'pass the YAML files themselves, e.g. scenarios/*.yaml',
+  });
   return parseScenario(text, path);
 }
 

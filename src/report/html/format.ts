@@ -1,25 +1,18 @@
 import type { ThresholdResult } from '../../analysis/verdict-types.js';
 import { formatMs } from '../text-table.js';
 
+// The same number formats as the text report, so HTML and text agree figure for figure.
 export { formatMs };
+import { formatLatency, formatRate } from '../verdict-format.js';
+
+export { formatLatency, formatRate };
 
 /** Seconds with one decimal, as the text table shows rollout starts: `4.0s`. */
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** A ratio as a percentage with three decimals, as the text table shows failure rates. */
-export function formatRate(ratio: number): string {
-  return `${(ratio * 100).toFixed(3)}%`;
-}
 
-/** A latency with two or three significant digits (histograms carry ±5 %), as the text table does. */
-export function formatLatency(ms: number | null): string {
-  if (ms === null) return '-';
-  if (ms < 10) return `${ms.toFixed(1)}ms`;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  return `${(ms / 1000).toFixed(2)}s`;
-}
 
 /** Failure causes as `kind:cause×n`, space-separated; `-` when there are none. */
 export function formatCauses(byCause: Record<string, number>): string {

@@ -1,14 +1,15 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
+import { readConfigFile, type ReadTextFile } from '../../scenario/read-config-file.js';
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import { ConfigError, UsageError, type ConfigIssue } from '../../errors/errors.js';
+import { ConfigError, type ConfigIssue } from '../../errors/errors.js';
 import { formatPath, Locator } from '../../scenario/locate.js';
 import { schemaIssues } from '../../scenario/schema-issues.js';
 import type { StackConfig } from '../stack-config.js';
 import { defaultStackConfig, labConfigProblems, normalizeLabConfig } from './normalize.js';
 import { LAB_CONFIG_API_VERSION, LAB_CONFIG_KIND, labConfigFileSchema } from './schema.js';
 
-/** Reads a file as UTF-8 text; injectable for tests. */
-export type ReadTextFile = (path: string) => Promise<string>;
+
+export type { ReadTextFile };
 
 const HINT = 'see manifests/vaultctl.example.yaml for every key with its default';
 const SUBJECT = 'lab config';
@@ -20,18 +21,11 @@ const SUBJECT = 'lab config';
  */
 export async function loadLabConfig(path: string | undefined, readFile: ReadTextFile = (p) => fsReadFile(p, 'utf8')): Promise<StackConfig> {
   if (path === undefined) return defaultStackConfig();
-  let text: string;
-  try {
-    text = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new UsageError(`config file not found: ${path}`, `check the path, or leave it out to use the defaults (${HINT})`);
-    }
-    if (code === 'EISDIR') throw new UsageError(`${path} is a directory, not a config file`, HINT);
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`cannot read ${path}: permission denied`, 'check the file permissions');
-    throw err;
-  }
+  const text = await readConfigFile(path, readFile, {
+    noun: 'config file',
+    notFoundHint: `check the path, or leave it out to use the defaults (${HINT})`,
+    directoryHint: HINT,
+  });
   return parseLabConfig(text, path);
 }
 

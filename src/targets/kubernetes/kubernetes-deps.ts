@@ -1,3 +1,4 @@
+import { step } from '../run-step.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { EventSink } from '../../ports/events.js';
 import type { KubeApi, KubeConfigSource } from '../../ports/kube.js';
@@ -7,7 +8,6 @@ import type { SecretRegistry } from '../../errors/redact.js';
 import type { Reporter } from '../../cli/output.js';
 import type { Scenario } from '../../scenario/model.js';
 import type { CleanupStack } from '../../app/cleanup-stack.js';
-import { InterruptedError } from '../../errors/errors.js';
 
 /** What the kubernetes target needs from outside the process; wired in cli/main.ts. */
 export interface KubernetesTargetDeps {
@@ -39,16 +39,5 @@ export interface KubernetesContext {
   cleanup: CleanupStack;
 }
 
-/** Runs `fn` as a reported step: ✓ on success, ✗ with the (redacted) message on failure. */
-export async function kstep<T>(ctx: KubernetesContext, title: string, fn: () => Promise<T>, detail?: (v: T) => string): Promise<T> {
-  if (ctx.signal.aborted) throw new InterruptedError('a signal');
-  const s = ctx.reporter.step(title);
-  try {
-    const v = await fn();
-    s.done(detail?.(v));
-    return v;
-  } catch (err) {
-    s.fail(err instanceof Error ? ctx.secrets.redact(err.message.split('\n')[0]) : undefined);
-    throw err;
-  }
-}
+/** Runs `fn` as a reported step (src/targets/run-step.ts). */
+export const kstep: <T>(ctx: KubernetesContext, title: string, fn: () => Promise<T>, detail?: (v: T) => string) => Promise<T> = step;

@@ -4,7 +4,7 @@ import type { PostgresEndpoint, SqlClient } from '../../ports/postgres.js';
 import type { EventSink } from '../../ports/events.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { Reporter } from '../../cli/output.js';
-import { InterruptedError } from '../../errors/errors.js';
+import { step } from '../run-step.js';
 import type { CleanupStack } from '../../app/cleanup-stack.js';
 import type { LocalTargetDeps, VaultEndpoint } from './local-deps.js';
 import { createDirectIssuer } from './issuers/direct-issuer.js';
@@ -31,24 +31,6 @@ export interface LocalContext {
   now(): number;
   signal: AbortSignal;
   cleanup: CleanupStack;
-}
-
-function checkAbort(signal: AbortSignal): void {
-  if (signal.aborted) throw new InterruptedError('a signal');
-}
-
-/** Runs `fn` as a reported step: ✓ on success, ✗ with the message on failure. */
-export async function step<T>(ctx: LocalContext, title: string, fn: () => Promise<T>, detail?: (v: T) => string): Promise<T> {
-  checkAbort(ctx.signal);
-  const s = ctx.reporter.step(title);
-  try {
-    const v = await fn();
-    s.done(detail?.(v));
-    return v;
-  } catch (err) {
-    s.fail(err instanceof Error ? ctx.secrets.redact(err.message.split('\n')[0]) : undefined);
-    throw err;
-  }
 }
 
 /** Starts Postgres, prepares the app database, sets up the issuer and the proxy. */
@@ -123,3 +105,5 @@ async function createIssuer(ctx: LocalContext, pg: PostgresEndpoint, admin: SqlC
   await issuer.setup();
   return issuer;
 }
+
+export { step };
