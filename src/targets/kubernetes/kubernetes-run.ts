@@ -1,4 +1,5 @@
 import type { OutcomeSink } from '../../ports/outcomes.js';
+import { runLoad } from '../run-load.js';
 import type { RunEvent } from '../../ports/events.js';
 import type { Scenario } from '../../scenario/model.js';
 import { formatDuration } from '../../scenario/duration.js';
@@ -71,16 +72,8 @@ export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: Ou
   ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
 
   hooks.onLoadStart?.({ counts: () => tracker.counts(), measureFromMs, endMs: measureToMs });
-  ctx.events.emit({ t: loadStartMs, type: 'load_started' });
-  ctx.reporter.info(`• Load: ${s.load.rate === 'max' ? 'max rate' : `${s.load.rate} req/s`}, ` +
-    `${s.load.connections} connections, ${(s.load.warmUpMs + s.load.durationMs) / 1000}s → ${lab.appUrl}`);
-  const load = await ctx.deps.load.run({
-    url: lab.appUrl, rate: s.load.rate, connections: s.load.connections,
-    durationMs: s.load.warmUpMs + s.load.durationMs, timeoutMs: s.load.timeoutMs,
-    request: s.load.request, success: s.load.success,
-  }, outcomes, { now: ctx.now, signal: ctx.signal });
+  const load = await runLoad(ctx, lab.appUrl, outcomes, loadStartMs);
   timers.forEach(clearTimeout);
-  ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
   const interrupted = ctx.signal.aborted;
   if (!interrupted) {
     await waitForRollouts(ctx, tracker, rolloutBudgetMs(s), sleep);

@@ -1,4 +1,5 @@
 import type { OutcomeSink } from '../../ports/outcomes.js';
+import { runLoad } from '../run-load.js';
 import type { TargetRunHooks, TargetRunResult } from '../run-types.js';
 import type { LocalContext } from './local-stack.js';
 import { buildLocalStack, step } from './local-stack.js';
@@ -48,16 +49,8 @@ export async function runLocalScenario(ctx: LocalContext, outcomes: OutcomeSink,
   ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
 
   hooks.onLoadStart?.({ counts: () => supervisor.counts(), measureFromMs, endMs: measureToMs });
-  ctx.events.emit({ t: loadStartMs, type: 'load_started' });
-  ctx.reporter.info(`• Load: ${s.load.rate === 'max' ? 'max rate' : `${s.load.rate} req/s`}, ` +
-    `${s.load.connections} connections, ${(s.load.warmUpMs + s.load.durationMs) / 1000}s → ${stack.proxy.url}`);
-  const load = await ctx.deps.load.run({
-    url: stack.proxy.url, rate: s.load.rate, connections: s.load.connections,
-    durationMs: s.load.warmUpMs + s.load.durationMs, timeoutMs: s.load.timeoutMs,
-    request: s.load.request, success: s.load.success,
-  }, outcomes, { now: ctx.now, signal: ctx.signal });
+  const load = await runLoad(ctx, stack.proxy.url, outcomes, loadStartMs);
   timers.forEach(clearTimeout);
-  ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
   const interrupted = ctx.signal.aborted;
   if (!interrupted) await driver.settle();
   return { loadStartMs, measureFromMs, measureToMs: Math.min(measureToMs, ctx.now()), load, interrupted };

@@ -1,0 +1,33 @@
+import type { Scenario } from '../scenario/model.js';
+import type { EventSink } from '../ports/events.js';
+import type { LoadGenerator, LoadSummary } from '../ports/load.js';
+import type { OutcomeSink } from '../ports/outcomes.js';
+import type { Reporter } from '../cli/output.js';
+
+/** What sending a scenario's load needs, whatever the target. */
+export interface LoadContext {
+  scenario: Scenario;
+  deps: { load: LoadGenerator };
+  events: EventSink;
+  reporter: Reporter;
+  now(): number;
+  signal: AbortSignal;
+}
+
+/**
+ * Sends the scenario's load (warm-up + duration) to `url`, between load_started and load_finished
+ * events, streaming outcomes to the recorder. Same for every target.
+ */
+export async function runLoad(ctx: LoadContext, url: string, outcomes: OutcomeSink, loadStartMs: number): Promise<LoadSummary> {
+  const s = ctx.scenario;
+  ctx.events.emit({ t: loadStartMs, type: 'load_started' });
+  ctx.reporter.info(`• Load: ${s.load.rate === 'max' ? 'max rate' : `${s.load.rate} req/s`}, ` +
+    `${s.load.connections} connections, ${(s.load.warmUpMs + s.load.durationMs) / 1000}s → ${url}`);
+  const load = await ctx.deps.load.run({
+    url, rate: s.load.rate, connections: s.load.connections,
+    durationMs: s.load.warmUpMs + s.load.durationMs, timeoutMs: s.load.timeoutMs,
+    request: s.load.request, success: s.load.success,
+  }, outcomes, { now: ctx.now, signal: ctx.signal });
+  ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
+  return load;
+}
