@@ -23,6 +23,11 @@ export interface RolloutStats extends WindowStats {
    * the load end when incomplete) clipped to the measured range, so warm-up requests never count.
    */
   window: { fromMs: number; toMs: number };
+  /**
+   * Kubernetes target: ms from the Secret change (`secret_synced`, ESO wrote new credentials) that
+   * preceded this rollout to its start — how long Wave took to react. Absent when no such event.
+   */
+  secretToRolloutMs?: number;
 }
 
 /** Lease bookkeeping from the event log. */
@@ -96,6 +101,7 @@ export function analyzeRun(input: AnalyzeInput): RunAnalysis {
       durationMs: w.completedMs === null ? null : w.completedMs - w.startMs,
       completed: !w.incomplete,
       window: { fromMs, toMs },
+      ...secretLatency(events, w.startMs),
       ...windowStats(timeline, fromMs, toMs),
     };
   });
@@ -150,4 +156,18 @@ function countLeases(events: readonly RunEvent[]): LeaseCounts {
     }
   }
   return { ...counts, outstanding: countedAfter ?? live.size };
+}
+
+/**
+ * The latest `secret_synced` after the previous rollout started and at or before this one's start,
+ * as a latency; {} when there is none (a change already answered by an earlier rollout is not reused).
+ */
+function secretLatency(events: readonly RunEvent[], startMs: number): { secretToRolloutMs?: number } {
+  let last: number | undefined;
+  for (const e of events) {
+    if (e.t > startMs) continue;
+    if (e.type === 'secret_synced') last = e.t;
+    else if (e.type === 'rollout_started' && e.t < startMs) last = undefined;
+  }
+  return last === undefined ? {} : { secretToRolloutMs: startMs - last };
 }

@@ -95,6 +95,8 @@ export interface JsonRollout extends JsonWindow {
   offsetMs: number;
   /** completed − started, ms; null when it never completed. */
   durationMs: number | null;
+  /** Kubernetes target: Secret changed (ESO) → rollout started (Wave), ms; absent elsewhere. */
+  secretToRolloutMs?: number;
   /** Whether `rollout_completed` was seen. */
   completed: boolean;
   /** The analysed range [fromMs, toMs), run-clock ms: lead before the start to settle after completion. */
@@ -158,7 +160,9 @@ function jsonResult(x: ThresholdResult): JsonThresholdResult {
 function jsonRollout(ro: RolloutStats, measureFromMs: number): JsonRollout {
   return {
     index: ro.index, revision: ro.revision, trigger: ro.trigger, startMs: ro.startMs, offsetMs: micro(ro.startMs - measureFromMs),
-    durationMs: ro.durationMs, completed: ro.completed, window: { ...ro.window }, ...jsonWindow(ro),
+    durationMs: ro.durationMs,
+    ...(ro.secretToRolloutMs !== undefined ? { secretToRolloutMs: micro(ro.secretToRolloutMs) } : {}),
+    completed: ro.completed, window: { ...ro.window }, ...jsonWindow(ro),
   };
 }
 

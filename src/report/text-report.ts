@@ -48,6 +48,10 @@ export function renderVerdictLines(analysis: RunAnalysis, verdict: Verdict, opts
       `outside ${n} rollout ${n === 1 ? 'window' : 'windows'}`,
     `leases: ${l.issued} issued, ${l.expired} expired, ${l.revoked} revoked, ${l.outstanding} outstanding`,
   ];
+  const reactions = analysis.rollouts.filter((r) => r.secretToRolloutMs !== undefined);
+  if (reactions.length > 0) {
+    lines.push(`secret changed → rollout started: ${reactions.map((r) => `#${r.index} ${formatMs(r.secretToRolloutMs!)}`).join(', ')}`);
+  }
   if (verdict.results.length > 0) {
     lines.push('thresholds:');
     const rows = verdict.results.map((r) => [

@@ -67,3 +67,27 @@ describe('analyzeRun', () => {
     expect(JSON.parse(JSON.stringify(live))).toEqual(live);
   });
 });
+
+describe('secret changed → rollout started', () => {
+  it('measures from the last secret_synced at or before each rollout start', async () => {
+    const { analyzeRun } = await import('../../../src/analysis/analyze.js');
+    const { TimelineRecorder } = await import('../../../src/recorder/timeline-recorder.js');
+    const timeline = new TimelineRecorder({ binMs: 10 }).toData();
+    const a = analyzeRun({
+      events: [
+        { t: 900, type: 'secret_synced', resourceVersion: '1' },
+        { t: 1000, type: 'secret_synced', resourceVersion: '2' },
+        { t: 1250, type: 'rollout_started', revision: 2, trigger: 'force-sync', replicas: 3 },
+        { t: 3000, type: 'rollout_completed', revision: 2 },
+        { t: 5000, type: 'rollout_started', revision: 3, trigger: 'refresh', replicas: 3 },
+        { t: 6000, type: 'rollout_completed', revision: 3 },
+      ],
+      timeline, settleMs: 0, measureFromMs: 0, measureToMs: 10_000,
+    });
+    // The second rollout had no Secret change of its own: the first one's is not reused.
+    expect(a.rollouts.map((r) => r.secretToRolloutMs)).toEqual([250, undefined]);
+    const none = analyzeRun({ events: [{ t: 1, type: 'rollout_started', revision: 2, trigger: 'refresh', replicas: 1 }],
+      timeline, settleMs: 0, measureFromMs: 0, measureToMs: 10 });
+    expect(none.rollouts[0].secretToRolloutMs).toBeUndefined();
+  });
+});
