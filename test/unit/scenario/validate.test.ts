@@ -12,7 +12,7 @@ describe('validateScenarios', () => {
     const r = await validateScenarios([QUICKSTART, fixture('valid-full.yaml')], { log: (l) => lines.push(l) });
     expect(r.valid).toEqual([QUICKSTART, fixture('valid-full.yaml')]);
     expect(lines).toEqual([
-      `✓ ${QUICKSTART} (local-quickstart: local, 3 replicas, restart every 8s)`,
+      `✓ ${QUICKSTART} (local-quickstart: local, 3 replicas, restart every 8s, 3 thresholds)`,
       `✓ ${fixture('valid-full.yaml')} (full-0: kubernetes, 2 replicas, signal every 15s, 2 forced rotations, 1 revocation, 4 thresholds)`,
     ]);
   });
