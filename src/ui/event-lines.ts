@@ -23,6 +23,10 @@ export function eventLine(e: RunEvent): string | undefined {
       return `${at} lease expired: ${e.leaseId}`;
     case 'lease_revoked':
       return e.reason === 'revoke' ? `${at} lease revoked: ${e.leaseId}` : undefined;
+    case 'secret_synced':
+      return `${at} Secret updated by ESO (resourceVersion ${e.resourceVersion})`;
+    case 'leases_counted':
+      return `${at} leases of the role ${e.phase} the run: ${e.count}`;
     case 'warning':
       return `${at} warning: ${e.message}`;
     default:
