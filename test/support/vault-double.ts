@@ -14,6 +14,7 @@ import {
 } from './vault-double-routes.js';
 
 export type { DoubleState, DoubleLease } from './vault-double-routes.js';
+import type { DoubleDatabasePlugin } from './vault-sql-plugin.js';
 
 /** One request as the double saw it. `path` is relative to `/v1/`, query stripped. */
 export interface RecordedRequest {
@@ -37,7 +38,7 @@ export interface VaultDouble {
 }
 
 /** Starts the double on 127.0.0.1 with a random port. */
-export async function startVaultDouble(opts: { token?: string } = {}): Promise<VaultDouble> {
+export async function startVaultDouble(opts: { token?: string; database?: DoubleDatabasePlugin } = {}): Promise<VaultDouble> {
   const token = opts.token ?? `root-${randomBytes(12).toString('hex')}`;
   const requests: RecordedRequest[] = [];
   const state: DoubleState = emptyDoubleState();
@@ -71,6 +72,7 @@ export async function startVaultDouble(opts: { token?: string } = {}): Promise<V
     const isList = method === 'LIST' || (method === 'GET' && ['true', '1'].includes(rec.query.get('list') ?? ''));
     if (rec.path === 'sys/health' && (method === 'GET' || method === 'HEAD')) return send(res, { status: 200, body: health() });
     if (rec.token !== token) return send(res, fail(403, 'permission denied'));
+    if (opts.database && method === 'POST' && rec.path === 'sys/leases/revoke') await revokeInDatabase(opts.database, body);
     const reply =
       handleMounts(state, method, rec.path, body) ??
       handleAuthMethods(state, method, rec.path, body) ??
@@ -80,7 +82,36 @@ export async function startVaultDouble(opts: { token?: string } = {}): Promise<V
       handleLeasePrefixes(state, isList ? 'LIST' : method, rec.path) ??
       handleDatabase(state, isList ? 'LIST' : method, rec.path, body) ??
       fail(404, '1 error occurred:\n\t* unsupported path\n\n');
+    if (opts.database && method === 'GET' && reply.status === 200 && /^[^/]+\/creds\/[^/]+$/.test(rec.path)) {
+      return send(res, await createInDatabase(opts.database, reply));
+    }
     send(res, reply);
+  }
+
+  // With a database plugin the double does what Vault's database plugin does: the role really
+  // exists in Postgres while its lease lives, and revocation runs the revocation statements.
+  const usernames = new Map<string, string>();
+  async function createInDatabase(db: DoubleDatabasePlugin, reply: Reply): Promise<Reply> {
+    const env = reply.body as { lease_id: string; lease_duration: number; data: { username: string; password: string } };
+    const lease = state.leases.get(env.lease_id)!;
+    const role = state.roles.get(`${lease.mount}/${lease.role}`)!;
+    const config = state.configs.get(`${lease.mount}/${String(role.db_name)}`)!;
+    try {
+      await db.create(config, role, { ...env.data, expiration: new Date(lease.expireTime) });
+    } catch (err) {
+      state.leases.delete(env.lease_id);
+      return fail(500, `1 error occurred:\n\t* ${(err as Error).message}\n\n`);
+    }
+    usernames.set(env.lease_id, env.data.username);
+    return reply;
+  }
+  async function revokeInDatabase(db: DoubleDatabasePlugin, body: Record<string, unknown> | undefined): Promise<void> {
+    const id = String(body?.lease_id ?? '');
+    const lease = state.leases.get(id);
+    const username = usernames.get(id);
+    if (!lease || !username) return;
+    const role = state.roles.get(`${lease.mount}/${lease.role}`)!;
+    await db.revoke(state.configs.get(`${lease.mount}/${String(role.db_name)}`)!, role, username);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
