@@ -1,13 +1,11 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { readConfigFile, type ReadTextFile } from '../../scenario/read-config-file.js';
-import { isMap, LineCounter, parseDocument } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../../errors/errors.js';
-import { formatPath, Locator } from '../../scenario/locate.js';
+import { formatPath } from '../../scenario/locate.js';
+import { readVersionedYaml } from '../../scenario/versioned-yaml.js';
 import { schemaIssues } from '../../scenario/schema-issues.js';
 import type { StackConfig } from '../stack-config.js';
 import { defaultStackConfig, labConfigProblems, normalizeLabConfig } from './normalize.js';
 import { LAB_CONFIG_API_VERSION, LAB_CONFIG_KIND, labConfigFileSchema } from './schema.js';
-
 
 export type { ReadTextFile };
 
@@ -31,41 +29,14 @@ export async function loadLabConfig(path: string | undefined, readFile: ReadText
 
 /** Parses `vaultctl.yaml` text; `file` is used in messages. Throws ConfigError. */
 export function parseLabConfig(text: string, file: string): StackConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, keepSourceTokens: true });
-  const locate = new Locator(doc, lines);
-  const fail = (issues: ConfigIssue[]): never => {
-    throw new ConfigError([...issues].sort((a, b) => a.line - b.line || a.col - b.col), HINT, SUBJECT);
-  };
-
-  // Syntax errors come alone: a broken document yields misleading schema errors.
-  if (doc.errors.length > 0) {
-    fail(doc.errors.map((e) => ({
-      file, ...locate.at(e.pos[0]), path: '',
-      message: e.code === 'MULTIPLE_DOCS' ? 'expected one document, found several (remove the extra `---` documents)' : `YAML syntax error: ${e.message}`,
-    })));
-  }
-  if (doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
-    fail([{ file, line: 1, col: 1, path: '', message: `the file is empty: expected apiVersion: ${LAB_CONFIG_API_VERSION} and kind: ${LAB_CONFIG_KIND}` }]);
-  }
-  if (!isMap(doc.contents)) fail([{ file, ...locate.value([]), path: '', message: 'expected a mapping with apiVersion, kind, namespace, charts, ...' }]);
-  let raw: Record<string, unknown> = {};
-  try {
-    raw = doc.toJS() as Record<string, unknown>;
-  } catch (err) {
-    fail([{ file, ...locate.value([]), path: '', message: `cannot read the YAML: ${(err as Error).message}` }]);
-  }
-
-  // apiVersion and kind decide what the rest means, so they are reported alone.
-  const header = (['apiVersion', 'kind'] as const).flatMap((key): ConfigIssue[] => {
-    const want = key === 'apiVersion' ? LAB_CONFIG_API_VERSION : LAB_CONFIG_KIND;
-    const got = raw[key];
-    if (got === want) return [];
-    const message = got === undefined ? `missing ${key}: add "${key}: ${want}"` : `unsupported ${key} ${JSON.stringify(got)}: expected ${want}`;
-    return [{ file, ...locate.value([key]), path: key, message }];
+  const { raw, locate, fail } = readVersionedYaml(text, file, {
+    apiVersion: LAB_CONFIG_API_VERSION,
+    kind: LAB_CONFIG_KIND,
+    emptyMessage: `the file is empty: expected apiVersion: ${LAB_CONFIG_API_VERSION} and kind: ${LAB_CONFIG_KIND}`,
+    notMappingMessage: 'expected a mapping with apiVersion, kind, namespace, charts, ...',
+    hint: HINT,
+    subject: SUBJECT,
   });
-  if (header.length > 0) fail(header);
-
   const parsed = labConfigFileSchema.safeParse(raw);
   if (!parsed.success) fail(schemaIssues(parsed.error.issues, file, locate, labConfigFileSchema));
   const config = normalizeLabConfig(parsed.data!);
