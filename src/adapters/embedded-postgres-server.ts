@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
+import { freeLoopbackPort } from '../runtime/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { ExternalError, PrerequisiteError } from '../errors/errors.js';
@@ -42,17 +42,6 @@ async function checkReachable(dirs: string[]): Promise<void> {
         `point TMPDIR at a directory like /tmp (mode 1777), or run \`chmod o+x ${blocked}\``);
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs `work`, failing on timeout or abort (the caller tears down whatever is left running). */
@@ -124,7 +113,7 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     const runAs = await postgresRunAs();
     if (runAs) await checkReachable([os.tmpdir(), opts.baseDir ?? os.tmpdir()]);
     await cleanStalePostgres(stateDir, log);
-    const port = opts.port ?? (await freePort());
+    const port = opts.port ?? (await freeLoopbackPort());
     const password = randomBytes(24).toString('base64url');
     opts.secrets.add(password);
     dataDir = await mkdtemp(path.join(opts.baseDir ?? os.tmpdir(), 'vaultctl-pg-'));

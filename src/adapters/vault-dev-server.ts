@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '../runtime/free-port.js';
 import { ExternalError } from '../errors/errors.js';
 import type { VaultDevServer } from '../ports/vault.js';
 
@@ -24,7 +24,7 @@ export async function startVaultDevServer(
   opts: VaultDevServerOptions = {},
 ): Promise<VaultDevServer> {
   signal?.throwIfAborted();
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
   const args = ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-dev-no-store-token'];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -90,14 +90,3 @@ async function terminate(child: ChildProcess, exited: Promise<void>): Promise<vo
   clearTimeout(timer);
 }
 
-/** A port that was free a moment ago (the dev server binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -1,4 +1,3 @@
-import { step } from '../run-step.js';
 import type { CommandRunner } from '../../ports/command-runner.js';
 import type { EventSink } from '../../ports/events.js';
 import type { KubeApi, KubeConfigSource } from '../../ports/kube.js';
@@ -39,5 +38,3 @@ export interface KubernetesContext {
   cleanup: CleanupStack;
 }
 
-/** Runs `fn` as a reported step (src/targets/run-step.ts). */
-export const kstep: <T>(ctx: KubernetesContext, title: string, fn: () => Promise<T>, detail?: (v: T) => string) => Promise<T> = step;

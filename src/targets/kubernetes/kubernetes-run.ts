@@ -1,3 +1,4 @@
+import { step } from '../run-step.js';
 import type { OutcomeSink } from '../../ports/outcomes.js';
 import { runLoad } from '../run-load.js';
 import type { RunEvent } from '../../ports/events.js';
@@ -5,7 +6,7 @@ import type { Scenario } from '../../scenario/model.js';
 import { formatDuration } from '../../scenario/duration.js';
 import type { TargetRunHooks, TargetRunResult } from '../run-types.js';
 import { planRotations } from '../local/rotation-schedule.js';
-import { kstep, type KubernetesContext } from './kubernetes-deps.js';
+import type { KubernetesContext } from './kubernetes-deps.js';
 import { openLab, type Lab } from './kubernetes-lab.js';
 import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';
 import { recordLeaseCount } from './leases.js';
@@ -36,18 +37,18 @@ export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: Ou
   hooks: TargetRunHooks = {}): Promise<TargetRunResult> {
   const s = ctx.scenario;
   const sleep = ctx.deps.sleep ?? abortableSleep;
-  const lab = await kstep(ctx, 'Opening the lab', () => openLab(ctx), (l) => `context ${l.context}, app ${l.appUrl}`);
+  const lab = await step(ctx, 'Opening the lab', () => openLab(ctx), (l) => `context ${l.context}, app ${l.appUrl}`);
   notes(s, lab).forEach((line) => ctx.reporter.info(`  ${line}`));
   await applyScenario(ctx, lab);
 
-  const settled = await kstep(ctx, 'Waiting for the demo app to settle', () => waitSettled({
+  const settled = await step(ctx, 'Waiting for the demo app to settle', () => waitSettled({
     kube: lab.kube, namespace: lab.namespace, deployment: lab.deployment, labelSelector: lab.labelSelector, secret: lab.secret,
     quietMs: SETTLE_QUIET_MS, timeoutMs: lab.waitTimeoutMs, pollMs: 1000, sleep, now: ctx.now, signal: ctx.signal,
   }), (r) => r.detail);
   if (!settled.settled) warn(ctx, `the demo app did not settle before the load (${settled.detail}); the first rollout may be partial`);
 
   const tracker = new RolloutTracker();
-  const watch = await kstep(ctx, 'Watching the demo app (Deployment, ReplicaSets, Pods, ExternalSecret)', () => startClusterWatch({
+  const watch = await step(ctx, 'Watching the demo app (Deployment, ReplicaSets, Pods, ExternalSecret)', () => startClusterWatch({
     kube: lab.kube, namespace: lab.namespace, deployment: lab.deployment, labelSelector: lab.labelSelector,
     externalSecret: lab.externalSecret, secret: lab.secret, tracker, events: ctx.events, now: ctx.now, signal: ctx.signal,
     log: (line) => ctx.reporter.info(`  ${line}`), sleep,
@@ -107,7 +108,7 @@ async function applyScenario(ctx: KubernetesContext, lab: Lab): Promise<void> {
     if (failed.length > 0) throw new Error(failed.join('; '));
   });
   const apply = (title: string, name: string, fn: () => Promise<Restore | undefined>, note = 'set') =>
-    kstep(ctx, title, async () => {
+    step(ctx, title, async () => {
       const restore = await fn();
       if (restore) restores.push({ name, fn: restore });
       return restore ? note : 'unchanged';
@@ -148,7 +149,7 @@ async function waitForRollouts(ctx: KubernetesContext, tracker: RolloutTracker, 
   sleep: (ms: number, s: AbortSignal) => Promise<void>): Promise<void> {
   if (tracker.inProgress().length === 0) return;
   const deadline = ctx.now() + budgetMs;
-  await kstep(ctx, `Waiting for rollouts in progress (${tracker.inProgress().join(', ')}; at most ${Math.round(budgetMs / 1000)}s)`, async () => {
+  await step(ctx, `Waiting for rollouts in progress (${tracker.inProgress().join(', ')}; at most ${Math.round(budgetMs / 1000)}s)`, async () => {
     while (tracker.inProgress().length > 0 && ctx.now() < deadline && !ctx.signal.aborted) await sleep(250, ctx.signal);
     return tracker.inProgress().length === 0 ? 'done' : `still rolling: ${tracker.inProgress().join(', ')} (reported incomplete)`;
   }, (v) => v);

@@ -105,5 +105,3 @@ async function createIssuer(ctx: LocalContext, pg: PostgresEndpoint, admin: SqlC
   await issuer.setup();
   return issuer;
 }
-
-export { step };

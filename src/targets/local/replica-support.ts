@@ -1,20 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
-import * as net from 'node:net';
 
-/* Small helpers of replica.ts: ports, probes, and the last-resort child reaper. */
+/* Small helpers of replica.ts: probes, and the last-resort child reaper. */
 
-/** A free port on 127.0.0.1: bind port 0, read the port, close. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freeLoopbackPort } from '../../runtime/free-port.js';
+
 
 /** One readiness probe: true on HTTP 200. */
 export function probe(port: number, path: string, timeoutMs: number): Promise<boolean> {

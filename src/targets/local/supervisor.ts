@@ -1,3 +1,4 @@
+import type { ReplicaCounts } from '../run-types.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExternalError } from '../../errors/errors.js';
@@ -25,13 +26,8 @@ export interface LocalSupervisorOptions {
   log?: (line: string) => void;
 }
 
-/** Replica counts for the live view; `old`/`new` are relative to the latest revision. */
-export interface ReplicaCounts {
-  ready: number;
-  old: number;
-  new: number;
-  terminating: number;
-}
+/** Replica counts for the live view (shared by every target). */
+export type { ReplicaCounts } from '../run-types.js';
 
 /** One replica as seen from outside. */
 export interface ReplicaInfo {
