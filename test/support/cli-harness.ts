@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { runCli, createCliDeps } from '../../src/cli/main.js';
 import { createTestRuntime, type TestRuntime } from './test-runtime.js';
 import type { CliDeps } from '../../src/cli/deps.js';
@@ -38,6 +39,24 @@ export function privateTmpdir(): string {
   chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
   return dir;
+}
+
+/**
+ * Directories of a test file that runs vaultctl: `out` for results and inputs, `tmp` a private
+ * TMPDIR whose leftovers show what a run failed to clean up. Created before, removed after.
+ */
+export function useRunDirs(prefix = 'vaultctl-results-'): { readonly out: string; readonly tmp: string } {
+  const dirs = { out: '', tmp: '' };
+  beforeAll(() => {
+    // `out` first: privateTmpdir() changes TMPDIR for everything after it.
+    dirs.out = mkdtempSync(join(tmpdir(), prefix));
+    dirs.tmp = privateTmpdir();
+  });
+  afterAll(() => {
+    removeDir(dirs.out);
+    removeDir(dirs.tmp);
+  });
+  return dirs;
 }
 
 /** Files and dirs left in a private TMPDIR, ignoring the (empty) stale-instance state dir and the binary cache. */

@@ -9,6 +9,7 @@
  * Tests script the cluster with put/remove and end watches with closeWatches. Every request is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 
 // Objects are free-form JSON; tests read the fields they scripted.
@@ -187,14 +188,4 @@ function json(res: ServerResponse, code: number, body: unknown): void {
 /** A Kubernetes `Status` failure body. */
 function status(res: ServerResponse, code: number, message: string): void {
   json(res, code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => { data += c; });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }

@@ -5,6 +5,7 @@
  * revoke, revoke-prefix, LIST lookup), rotate-root, Kubernetes auth (sys/auth, auth/<mount>/config|role) and ACL policies. HTTP only: it creates no Postgres roles. Every request is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
@@ -145,14 +146,4 @@ function send(res: ServerResponse, reply: Reply): void {
     return;
   }
   res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => { data += c; });
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }

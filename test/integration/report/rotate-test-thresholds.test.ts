@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leftovers, privateTmpdir, processesMentioning, removeDir, runVaultctl } from '../../support/cli-harness.js';
+import { leftovers, useRunDirs, processesMentioning, runVaultctl } from '../../support/cli-harness.js';
 
 // Real runs (embedded Postgres, replicas, autocannon) of a shortened copy of
 // test/fixtures/runs/single-ungraceful.yaml: 1 replica without graceful drain, so every rollout
 // drops requests. With a threshold it crosses the run exits 99; without, 0; abortOnFail stops it early.
-let work: string;
-let tmp: string;
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'vaultctl-thresholds-'));
-  tmp = privateTmpdir();
-});
-afterAll(() => {
-  removeDir(work);
-  removeDir(tmp);
-});
+const dirs = useRunDirs('vaultctl-thresholds-');
 
 function scenario(name: string, duration: string, thresholds = ''): string {
-  const file = join(work, `${name}.yaml`);
+  const file = join(dirs.out, `${name}.yaml`);
   writeFileSync(file, `apiVersion: vaultctl.dev/v1alpha1
 kind: Scenario
 metadata: {name: ${name}}
@@ -37,15 +27,15 @@ const baseEnv = (extra: Record<string, string> = {}) => ({ ...process.env, GITHU
 const readRun = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
 
 function expectNothingLeft(): void {
-  expect(processesMentioning(tmp)).toEqual([]);
-  expect(leftovers(tmp)).toEqual([]);
+  expect(processesMentioning(dirs.tmp)).toEqual([]);
+  expect(leftovers(dirs.tmp)).toEqual([]);
 }
 
 describe('rotate-test with thresholds', () => {
   it('exits 99 when a scenario threshold is crossed, after writing results, verdict and job summary', async () => {
     const file = scenario('crossing', '5s', 'thresholds:\n  - rollout.failure_rate < 0.1%\n  - baseline.failure_rate == 0\n');
-    const out = join(work, 'crossing');
-    const summary = join(work, 'summary.md');
+    const out = join(dirs.out, 'crossing');
+    const summary = join(dirs.out, 'summary.md');
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q'],
       { env: baseEnv({ GITHUB_STEP_SUMMARY: summary }) });
     expect(code, rt.err()).toBe(99);
@@ -65,7 +55,7 @@ describe('rotate-test with thresholds', () => {
 
   it('exits 0 for the same run without thresholds, and prints one JSON report with --format json', async () => {
     const file = scenario('no-thresholds', '5s');
-    const out = join(work, 'no-thresholds');
+    const out = join(dirs.out, 'no-thresholds');
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q', '--format', 'json'], { env: baseEnv() });
     expect(code, rt.err()).toBe(0);
     const doc = JSON.parse(rt.out());
@@ -80,7 +70,7 @@ describe('rotate-test with thresholds', () => {
 
   it('stops early when an abortOnFail threshold is crossed: status failed, exit 99, not 105', async () => {
     const file = scenario('abort', '40s', 'thresholds:\n  - {threshold: "rollout.failure_rate < 0.1%", abortOnFail: true}\n');
-    const out = join(work, 'abort');
+    const out = join(dirs.out, 'abort');
     const started = Date.now();
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out], { env: baseEnv() });
     expect(code, rt.err()).toBe(99);
@@ -96,7 +86,7 @@ describe('rotate-test with thresholds', () => {
 
   it('an interrupted run exits 105 even with a crossed --threshold', async () => {
     const file = scenario('interrupted', '30s');
-    const out = join(work, 'interrupted');
+    const out = join(dirs.out, 'interrupted');
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q', '--threshold', 'rollout.failure_rate < 0.1%'],
       { abortAfterMs: 9000, env: baseEnv() });
     expect(code, rt.err()).toBe(105);
@@ -106,7 +96,7 @@ describe('rotate-test with thresholds', () => {
 
   it('a malformed threshold in a scenario exits 104 with its file:line:col, before anything starts', async () => {
     const file = scenario('malformed', '5s', 'thresholds:\n  - rollout.failure_rate < 0.1%\n  - rollout.downtime ~ 1s\n');
-    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'never')], { env: baseEnv() });
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(dirs.out, 'never')], { env: baseEnv() });
     expect(code).toBe(104);
     expect(rt.err()).toContain(`${file}:10:5`);
     expect(rt.err()).toContain('rollout.downtime ~ 1s');

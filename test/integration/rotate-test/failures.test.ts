@@ -1,33 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { leftovers, privateTmpdir, processesMentioning, removeDir, runVaultctl } from '../../support/cli-harness.js';
+import { leftovers, useRunDirs, processesMentioning, runVaultctl } from '../../support/cli-harness.js';
 import { createEmbeddedPostgres } from '../../../src/adapters/embedded-postgres-server.js';
 
 // Bad input and failures mid-way: each gives its documented exit code and a clear message, and
 // leaves no process, no temp dir and no Postgres behind.
-let tmp: string;
-let work: string;
+const dirs = useRunDirs('vaultctl-failures-');
 let blocker: Server;
 let blockedPort: number;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'vaultctl-failures-'));
-  tmp = privateTmpdir();
   blocker = createServer();
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
   blockedPort = (blocker.address() as { port: number }).port;
 });
 afterAll(async () => {
   await new Promise((r) => blocker.close(r));
-  removeDir(work);
-  removeDir(tmp);
 });
 
 function scenario(name: string, extra: string, duration = '6s'): string {
-  const file = join(work, `${name}.yaml`);
+  const file = join(dirs.out, `${name}.yaml`);
   writeFileSync(file, `apiVersion: vaultctl.dev/v1alpha1
 kind: Scenario
 metadata: {name: ${name}}
@@ -38,13 +32,13 @@ ${extra}`);
 }
 
 function expectNothingLeft(): void {
-  expect(processesMentioning(tmp)).toEqual([]);
-  expect(leftovers(tmp)).toEqual([]);
+  expect(processesMentioning(dirs.tmp)).toEqual([]);
+  expect(leftovers(dirs.tmp)).toEqual([]);
 }
 
 describe('rotate-test failures', () => {
   it('a malformed scenario exits 104 with every error and its file:line:col, before starting anything', async () => {
-    const out = join(work, 'never');
+    const out = join(dirs.out, 'never');
     const { code, rt } = await runVaultctl(['rotate-test', 'test/fixtures/scenarios/invalid-many-errors.yaml', '--out', out]);
     expect(code).toBe(104);
     expect(rt.err()).toContain('invalid-many-errors.yaml:7:13 workload.replicas');
@@ -61,7 +55,7 @@ describe('rotate-test failures', () => {
   });
 
   it('issuer vault without VAULT_ADDR/VAULT_TOKEN or a vault binary exits 3 with the ways out', async () => {
-    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-vault.yaml', '--out', join(work, 'vault')], {
+    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-vault.yaml', '--out', join(dirs.out, 'vault')], {
       env: { PATH: '/nonexistent', HOME: process.env.HOME },
     });
     expect(code).toBe(3);
@@ -71,7 +65,7 @@ describe('rotate-test failures', () => {
   });
 
   it('VAULT_ADDR without VAULT_TOKEN is a usage error (exit 2)', async () => {
-    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-vault.yaml', '--out', join(work, 'vault2')], {
+    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-vault.yaml', '--out', join(dirs.out, 'vault2')], {
       env: { PATH: process.env.PATH, VAULT_ADDR: 'http://127.0.0.1:1' },
     });
     expect(code).toBe(2);
@@ -81,7 +75,7 @@ describe('rotate-test failures', () => {
 
   it('a service port in use exits 4 naming the port, and cleans up Postgres', async () => {
     const file = scenario('port-in-use', `workload: {replicas: 1, servicePort: ${blockedPort}}`);
-    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'port')]);
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(dirs.out, 'port')]);
     expect(code).toBe(4);
     expect(rt.err()).toContain(String(blockedPort));
     expect(rt.err()).toMatch(/hint: .*servicePort/);
@@ -92,18 +86,18 @@ describe('rotate-test failures', () => {
     const file = scenario('crash', `workload:
   replicas: 2
   command: [node, -e, "console.error('boom: cannot reach the database'); process.exit(3)"]`);
-    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'crash')]);
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(dirs.out, 'crash')]);
     expect(code).toBe(4);
     expect(rt.err()).toMatch(/exited with code 3 before it was ready/);
     expect(rt.err()).toContain('boom: cannot reach the database');
-    const run = JSON.parse(readFileSync(join(work, 'crash', 'run.json'), 'utf8'));
+    const run = JSON.parse(readFileSync(join(dirs.out, 'crash', 'run.json'), 'utf8'));
     expect(run.status).toBe('failed');
     expectNothingLeft();
   });
 
   it('a Postgres that fails to start exits 4 with its log, and leaves no temp dir', async () => {
     const file = scenario('pg-fails', 'workload: {replicas: 1}');
-    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(work, 'pg')], {
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(dirs.out, 'pg')], {
       // The real adapter, told to use a port that is taken: Postgres itself refuses to start.
       deps: (d) => { d.rotateTest.local.createPostgres = (o) => createEmbeddedPostgres({ ...o, port: blockedPort }); },
     });
@@ -115,7 +109,7 @@ describe('rotate-test failures', () => {
 
   it('a run writes checkpoints while it goes, so a killed run leaves a readable results directory', async () => {
     const file = scenario('checkpoints', 'workload: {replicas: 1}', '14s');
-    const out = join(work, 'checkpoints');
+    const out = join(dirs.out, 'checkpoints');
     const running = runVaultctl(['rotate-test', file, '--out', out, '-q']);
     // Load starts after ~1 s of setup; the first checkpoint comes 5 s later.
     await new Promise((r) => setTimeout(r, 7500));
@@ -133,7 +127,7 @@ describe('rotate-test failures', () => {
 
   it('an interrupted run exits 105, keeps what it recorded, and cleans up', async () => {
     const file = scenario('interrupted', 'workload: {replicas: 2}');
-    const out = join(work, 'interrupted');
+    const out = join(dirs.out, 'interrupted');
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out], { abortAfterMs: 5000 });
     expect(code).toBe(105);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));

@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { leftovers, privateTmpdir, processesMentioning, readTree, removeDir, runVaultctl } from '../../support/cli-harness.js';
+import { leftovers, useRunDirs, processesMentioning, readTree, runVaultctl } from '../../support/cli-harness.js';
 
 // Real embedded Postgres, real replica processes, real autocannon load through the real proxy.
-let tmp: string;
-let outRoot: string;
-beforeAll(() => {
-  outRoot = mkdtempSync(join(tmpdir(), 'vaultctl-results-'));
-  tmp = privateTmpdir();
-});
-afterAll(() => {
-  removeDir(outRoot);
-  removeDir(tmp);
-});
+const dirs = useRunDirs('vaultctl-results-');
 
 interface Stats { requests: number; failures: number; byKind: Record<string, number>; byCause: Record<string, number> }
 interface Rollout extends Stats { trigger: string; completed: boolean; startMs: number; window: { fromMs: number; toMs: number } }
 
 async function run(name: string) {
-  const out = join(outRoot, name);
+  const out = join(dirs.out, name);
   const { code, rt } = await runVaultctl(['rotate-test', `test/fixtures/runs/${name}.yaml`, '--out', out]);
   const runFile = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   const events = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   // Nothing the run started may survive it.
-  expect(processesMentioning(tmp)).toEqual([]);
-  expect(leftovers(tmp)).toEqual([]);
+  expect(processesMentioning(dirs.tmp)).toEqual([]);
+  expect(leftovers(dirs.tmp)).toEqual([]);
   // No password or token the run created appears anywhere it wrote.
   const secrets = rt.secrets.list();
   expect(secrets.length).toBeGreaterThan(0);
@@ -71,7 +61,7 @@ describe('rotate-test on the local target', () => {
     expect(expired.t - issued.t).toBeGreaterThanOrEqual(issued.ttlMs - 50);
     // No failure before the TTL ran out. Requests count by their start, and one in flight at the
     // expiry (its session terminated by the revocation) started up to a request's latency earlier.
-    const timeline = JSON.parse(readFileSync(join(outRoot, 'expiry-before-refresh', 'timeline.json'), 'utf8'));
+    const timeline = JSON.parse(readFileSync(join(dirs.out, 'expiry-before-refresh', 'timeline.json'), 'utf8'));
     expect(firstFailureMs(timeline)).toBeGreaterThanOrEqual(issued.t + issued.ttlMs - IN_FLIGHT_MS);
   });
 
@@ -84,7 +74,7 @@ describe('rotate-test on the local target', () => {
     const causes = [...Object.keys(r.baseline.byCause), ...r.rollouts.flatMap((ro) => Object.keys(ro.byCause))];
     expect(causes.some((c) => /57P01|28P01/.test(c))).toBe(true);
     expect(r.rollouts.length).toBe(1);
-    const timeline = JSON.parse(readFileSync(join(outRoot, 'revoke-chaos', 'timeline.json'), 'utf8'));
+    const timeline = JSON.parse(readFileSync(join(dirs.out, 'revoke-chaos', 'timeline.json'), 'utf8'));
     expect(firstFailureMs(timeline)).toBeGreaterThanOrEqual(revokeStarted.t - IN_FLIGHT_MS);
     // Recovered: nothing fails once the rollout has completed and settled.
     expect(lastFailureMs(timeline)).toBeLessThan(r.rollouts[0].window.toMs);

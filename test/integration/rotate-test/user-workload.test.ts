@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { leftovers, privateTmpdir, processesMentioning, removeDir, runVaultctl } from '../../support/cli-harness.js';
+import { leftovers, useRunDirs, processesMentioning, runVaultctl } from '../../support/cli-harness.js';
 
 // workload.command + delivery via file + reload signal, end to end on real Postgres and processes.
-let tmp: string;
-let outRoot: string;
-beforeAll(() => {
-  outRoot = mkdtempSync(join(tmpdir(), 'vaultctl-results-'));
-  tmp = privateTmpdir();
-});
-afterAll(() => {
-  removeDir(outRoot);
-  removeDir(tmp);
-});
+const dirs = useRunDirs('vaultctl-results-');
 
 describe('a user command as the workload, credentials by file and SIGHUP', () => {
   it('reloads every refresh without a rollout and without a failed request', async () => {
-    const out = join(outRoot, 'user');
+    const out = join(dirs.out, 'user');
     const { code, rt } = await runVaultctl(['rotate-test', 'test/fixtures/runs/user-command-signal.yaml', '--out', out]);
     expect(code, rt.err()).toBe(0);
     const events = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -32,7 +22,7 @@ describe('a user command as the workload, credentials by file and SIGHUP', () =>
     expect(events.filter((e) => e.type === 'lease_expired').length).toBeGreaterThan(0);
     expect(run.analysis.overall.requests).toBeGreaterThan(500);
     expect(run.analysis.overall.failures).toBe(0);
-    expect(processesMentioning(tmp)).toEqual([]);
-    expect(leftovers(tmp)).toEqual([]);
+    expect(processesMentioning(dirs.tmp)).toEqual([]);
+    expect(leftovers(dirs.tmp)).toEqual([]);
   });
 });

@@ -1,31 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { leftovers, privateTmpdir, processesMentioning, readTree, removeDir, runVaultctl } from '../../support/cli-harness.js';
+import { leftovers, useRunDirs, processesMentioning, readTree, runVaultctl } from '../../support/cli-harness.js';
 import { startVaultDouble, type VaultDouble } from '../../support/vault-double.js';
 import { sqlPlugin } from '../../support/vault-sql-plugin.js';
 
 // issuer: vault through VAULT_ADDR/VAULT_TOKEN. No Vault binary runs here, so Vault is the HTTP
 // double (stack-facts C shapes) with a database plugin that really creates and drops the roles in
 // the run's embedded Postgres, as Vault's Postgres plugin would.
-let tmp: string;
-let outRoot: string;
+const dirs = useRunDirs();
 let vault: VaultDouble;
 beforeAll(async () => {
-  outRoot = mkdtempSync(join(tmpdir(), 'vaultctl-results-'));
-  tmp = privateTmpdir();
   vault = await startVaultDouble({ database: sqlPlugin });
 });
 afterAll(async () => {
   await vault.close();
-  removeDir(outRoot);
-  removeDir(tmp);
 });
 
 describe('rotate-test with issuer: vault', () => {
   it('configures the database engine, rotates through Vault, and revokes every lease it created', async () => {
-    const out = join(outRoot, 'vault');
+    const out = join(dirs.out, 'vault');
     const { code, rt } = await runVaultctl(['rotate-test', 'test/fixtures/runs/vault-issuer.yaml', '--out', out],
       { env: { PATH: process.env.PATH, HOME: process.env.HOME, VAULT_ADDR: vault.endpoint, VAULT_TOKEN: vault.token } });
     expect(code, rt.err()).toBe(0);
@@ -48,7 +42,7 @@ describe('rotate-test with issuer: vault', () => {
     for (const text of [rt.out(), rt.err(), ...readTree(out).map((f) => f.text)]) {
       for (const secret of [vault.token, ...rt.secrets.list()]) expect(text.includes(secret)).toBe(false);
     }
-    expect(processesMentioning(tmp)).toEqual([]);
-    expect(leftovers(tmp)).toEqual([]);
+    expect(processesMentioning(dirs.tmp)).toEqual([]);
+    expect(leftovers(dirs.tmp)).toEqual([]);
   });
 });
