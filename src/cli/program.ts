@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Runtime } from '../runtime/runtime.js';
 import { UsageError } from '../errors/errors.js';
+import { applyRuntimeEnv } from './runtime-env.js';
 import type { CliDeps } from './deps.js';
 import { newRotateTestCommand } from './commands/rotate-test.js';
 import { newValidateCommand } from './commands/validate.js';
@@ -41,6 +42,8 @@ Exit codes: 0 ok, 1 bug, 2 usage, 3 missing prerequisite, 4 external step failed
   ];
   // Subcommands do not inherit configureOutput: set it on each, so tests see their errors too.
   for (const cmd of commands) program.addCommand(cmd.exitOverride().configureOutput(output));
+  // Option env vars come from the Runtime's env (commander reads process.env), for every command.
+  program.hook('preAction', (_root, actionCommand) => applyRuntimeEnv(actionCommand, rt));
   return program;
 }
 

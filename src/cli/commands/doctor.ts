@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { BootstrapDeps } from '../../app/bootstrap.js';
-import { applyRuntimeEnv } from '../runtime-env.js';
 import { collect } from './report.js';
 import { stackOptions } from './stack-options.js';
 
@@ -40,7 +39,6 @@ Examples:
   vaultctl doctor --scenario scenarios/local-single-replica.yaml
   VAULTCTL_STRICT=1 vaultctl doctor -s scenarios/a.yaml -s scenarios/b.yaml`)
     .action(async (_opts: unknown, command: Command) => {
-      applyRuntimeEnv(command, rt);
       const opts = command.opts<{ config?: string; kubeContext?: string; name?: string; quiet?: boolean; scenario?: string[]; strict?: boolean }>();
       const read = (p: string) => readFile(resolve(rt.cwd, p), 'utf8');
       // Loaded when run, so `--help` and other commands start fast.

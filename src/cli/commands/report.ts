@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/formats.js';
-import { applyRuntimeEnv } from '../runtime-env.js';
 
 /** Collects a repeatable option's values. */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -57,7 +56,6 @@ Examples:
   vaultctl report results/run --format json | jq '.runs[0].verdict'
   vaultctl report results/run --threshold 'rollout.failure_rate < 1%' --threshold 'rollout.downtime <= 2s'`)
     .action(async (dirs: string[], _opts: unknown, cmd: Command) => {
-      applyRuntimeEnv(cmd, rt);
       const opts = cmd.opts<{ format: ReportFormat; out?: string; threshold?: string[] }>();
       // Loaded when run, so `--help` and other commands start fast.
       const { report } = await import('../../app/report.js');

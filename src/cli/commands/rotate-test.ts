@@ -2,7 +2,6 @@ import { Command, Option } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { CliDeps } from '../deps.js';
 import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../../report/formats.js';
-import { applyRuntimeEnv } from '../runtime-env.js';
 import { collect } from './report.js';
 
 /** `vaultctl rotate-test FILE...`: runs scenarios and prints the per-rollout table on stdout. */
@@ -53,7 +52,6 @@ Examples:
   vaultctl rotate-test scenarios/local-single-replica.yaml --out results/single
   vaultctl rotate-test scenarios/local-quickstart.yaml --threshold 'rollout.failure_rate < 1%' --format junit > junit.xml`)
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
-      applyRuntimeEnv(cmd, rt);
       const opts = cmd.opts<{ out?: string; quiet?: boolean; threshold?: string[]; format: RunOutputFormat }>();
       // Loaded when run, so `--help` and other commands start fast.
       const { rotateTest } = await import('../../app/rotate-test.js');
