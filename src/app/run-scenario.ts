@@ -6,7 +6,7 @@ import { createLineReporter } from '../cli/output.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { TimelineRecorder } from '../recorder/timeline-recorder.js';
 import { createResultsWriter } from '../recorder/results-dir.js';
-import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE } from '../recorder/run-file.js';
+import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE, type RunFile } from '../recorder/run-file.js';
 import { analyzeRun } from '../analysis/analyze.js';
 import { renderRunTable } from '../report/text-table.js';
 import { runLocalScenario } from '../targets/local/local-run.js';
@@ -55,6 +55,10 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const sink = { emit: (e: RunEvent) => { events.push(e); writer.emit(e); view.onEvent(e); } };
   const cleanup = new CleanupStack();
   const startedAt = rt.clock.wallClock().toISOString();
+  // What every run.json of this run says about itself, checkpoints and the final one alike.
+  const header: Pick<RunFile, 'schemaVersion' | 'tool' | 'scenario' | 'startedAt' | 'timeZero'> = {
+    schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version }, scenario: s, startedAt,
+    timeZero: TIME_ZERO_NOTE };
   reporter.info(`▶ ${s.name} (${s.source}) → ${dir}`);
   sink.emit({ t: 0, type: 'run_started', target: s.target, scenario: s.name });
 
@@ -67,11 +71,10 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
       cleanup.defer('stop checkpoints', startCheckpoints(() => {
         const to = Math.min(now(), info.endMs);
         const timeline = recorder.toData();
+        const measureToMs = Math.max(info.measureFromMs, to);
         const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs,
-          measureFromMs: info.measureFromMs, measureToMs: Math.max(info.measureFromMs, to) });
-        return writer.checkpoint({ schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version },
-          scenario: s, startedAt, timeZero: TIME_ZERO_NOTE, measureFromMs: info.measureFromMs,
-          measureToMs: Math.max(info.measureFromMs, to), status: 'running', analysis }, timeline);
+          measureFromMs: info.measureFromMs, measureToMs });
+        return writer.checkpoint({ ...header, measureFromMs: info.measureFromMs, measureToMs, status: 'running', analysis }, timeline);
       }));
       cleanup.defer('stop threshold watch', watchThresholds({ scenario: s, thresholds, events, timeline: recorder, now,
         measureFromMs: info.measureFromMs, endMs: info.endMs, onAbort: (hit) => {
@@ -111,8 +114,7 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const error = [abortedBy ? `aborted: ${abortedBy.subject}: ${abortedBy.expression} crossed (abortOnFail)` : '',
     failure ? rt.secrets.redact(failure instanceof Error ? failure.message : String(failure)) : ''].filter(Boolean).join('; ');
   const runFile = {
-    schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version }, scenario: s, startedAt,
-    timeZero: TIME_ZERO_NOTE, measureFromMs, measureToMs, status, load: result?.load, analysis,
+    ...header, measureFromMs, measureToMs, status, load: result?.load, analysis,
     ...(error ? { error } : {}), ...(verdict ? { verdict } : {}),
   } as const;
   await writer.finish(runFile, timeline);
