@@ -3,10 +3,7 @@ import { ExternalError, UsageError } from '../errors/errors.js';
 import { classifyError, classifyResponse, type Classification } from '../load/classify.js';
 import type { LoadGenerator, LoadPlan, LoadSummary } from '../ports/load.js';
 import type { OutcomeSink } from '../ports/outcomes.js';
-import { staggerPlan } from '../load/stagger.js';
-
-// Until the remote-target flag exists, load only ever goes to this machine.
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+import { checkLoadTarget } from '../load/target-check.js';
 
 /** The part of autocannon's (untyped) Client this adapter uses: lib/httpClient.js in 9.0.0. */
 interface ClientInternals {
@@ -62,19 +59,7 @@ function watchClient(c: ClientInternals, clients: ClientInternals[], counts: Cou
 
 /** Rejects what autocannon cannot do or vaultctl does not allow, before any request is sent. */
 function checkPlan(plan: LoadPlan): void {
-  let url: URL;
-  try {
-    url = new URL(plan.url);
-  } catch {
-    throw new UsageError(`load target is not a URL: ${plan.url}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`load target must be http or https, got ${url.protocol}`);
-  }
-  if (!LOOPBACK_HOSTS.has(url.hostname)) {
-    throw new UsageError(`load target ${url.host} is not on this machine`,
-      'vaultctl sends load to 127.0.0.1, localhost or ::1 only');
-  }
+  checkLoadTarget(plan.url);
   // autocannon validates `timeout` in whole-second units and refuses values below 1 (lib/validate.js).
   if (plan.timeoutMs < 1000) {
     throw new UsageError(`load.timeout ${plan.timeoutMs}ms is below autocannon's minimum of 1s`);
@@ -101,38 +86,20 @@ function lowerHeaders(raw: Record<string, string | string[] | undefined> | undef
  * written, so `sent - completed - errors` were in flight when the run stopped (at most one per
  * connection). Failures of a connection with no request in flight are neither outcomes nor errors.
  *
- * With a fixed rate autocannon gives each connection a budget per second that it spends at once;
- * the plan is split into staggered slices so the bursts are spread over the second.
+ * Used for `rate: max` only: a closed loop (each connection sends its next request when the
+ * previous one is answered), so a slow workload gets fewer requests — that is what `max` measures.
+ * Fixed rates run open-model (open-model-load.ts), because autocannon's connections wait for answers.
  */
 export const autocannonLoad: LoadGenerator = {
   async run(plan, sink, opts) {
     checkPlan(plan);
-    // Staggered slices spread a fixed rate over the second (src/load/stagger.ts).
-    const summaries = await Promise.all(staggerPlan(plan).map(async ({ offsetMs, plan: slice }) => {
-      if (offsetMs > 0) await delay(offsetMs, opts.signal);
-      return runInstance(slice, sink, opts);
-    }));
-    return summaries.reduce((a, b) => ({ sent: a.sent + b.sent, completed: a.completed + b.completed,
-      errors: a.errors + b.errors, timeouts: a.timeouts + b.timeouts }));
+    return runInstance(plan, sink, opts);
   },
 };
 
-/** Resolves after ms, or at once when the signal aborts. */
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** One autocannon instance over one slice of the plan. */
 async function runInstance(plan: LoadPlan, sink: OutcomeSink, { now, signal }: { now(): number; signal?: AbortSignal }): Promise<LoadSummary> {
-  if (signal?.aborted) return { sent: 0, completed: 0, errors: 0, timeouts: 0 };
+  if (signal?.aborted) return closedSummary(0, 0, 0, 0);
 
   const clients: ClientInternals[] = [];
   let stopped = false;
@@ -169,7 +136,6 @@ async function runInstance(plan: LoadPlan, sink: OutcomeSink, { now, signal }: {
       // The result is produced on a sample tick; a short interval makes the run end promptly.
       sampleInt: 100,
       excludeErrorStats: false,
-      ...(typeof plan.rate === 'number' ? { overallRate: Math.max(1, Math.round(plan.rate)) } : {}),
       requests: [{
         method: plan.request.method as autocannon.Request['method'],
         path: plan.request.path,
@@ -188,12 +154,8 @@ async function runInstance(plan: LoadPlan, sink: OutcomeSink, { now, signal }: {
         }
         // autocannon's own `requests.sent` adds a whole per-second budget per connection at start
         // (lib/run.js initialiseClients), so the writes counted here are the requests sent.
-        resolve({
-          sent: counts.sent,
-          completed: result.requests.total,
-          errors: result.errors - counts.idleErrors,
-          timeouts: result.timeouts - counts.idleTimeouts,
-        });
+        resolve(closedSummary(counts.sent, result.requests.total, result.errors - counts.idleErrors,
+          result.timeouts - counts.idleTimeouts));
       });
     } catch (err) {
       finish();
@@ -220,3 +182,8 @@ async function runInstance(plan: LoadPlan, sink: OutcomeSink, { now, signal }: {
   });
 }
 
+
+/** A closed loop has no schedule: what it asked for is what it sent. */
+function closedSummary(sent: number, completed: number, errors: number, timeouts: number): LoadSummary {
+  return { model: 'closed', scheduled: sent, sent, completed, errors, timeouts, notSent: 0 };
+}

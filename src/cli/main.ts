@@ -40,7 +40,7 @@ export async function runCli(argv: string[], rt: Runtime, deps: CliDeps): Promis
 // do not need them start fast.
 const lazyConnectSql: SqlConnector = async (conn) => (await import('../adapters/pg-sql.js')).connectSql(conn);
 const lazyLoad: LoadGenerator = {
-  run: async (...args) => (await import('../adapters/autocannon-load.js')).autocannonLoad.run(...args),
+  run: async (...args) => (await import('../adapters/load-generator.js')).scenarioLoad.run(...args),
 };
 function lazyVaultApi(opts: { endpoint: string; token: string }): VaultApi {
   let api: Promise<VaultApi> | undefined;

@@ -17,6 +17,10 @@ export type RunEvent =
   | { t: number; type: 'replica_terminating'; replica: string; revision: number }
   | { t: number; type: 'replica_exited'; replica: string; revision: number; code: number | null; signal: string | null; expected: boolean }
   | { t: number; type: 'rollout_completed'; revision: number }
+  /** A rotation that could not be carried out (issuer or database error); `message` is redacted. */
+  | { t: number; type: 'rotation_failed'; trigger: RotationTrigger; message: string }
+  /** The database stopped serving mid-run (local target: the postmaster exited); the run ends with exit 4. */
+  | { t: number; type: 'database_failed'; message: string }
   | { t: number; type: 'lease_expired'; leaseId: string }
   | { t: number; type: 'lease_revoked'; leaseId: string; reason: 'revoke' | 'cleanup' }
   | { t: number; type: 'warning'; message: string }

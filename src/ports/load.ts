@@ -6,7 +6,12 @@ export interface LoadPlan {
   url: string;
   /** Requests per second across all connections, or 'max'. */
   rate: number | 'max';
+  /** Keep-alive pool size (open model) or concurrent connections (closed loop, rate 'max'). */
   connections: number;
+  /** Open model: most requests in flight at once; a scheduled request beyond it is `not_sent`. */
+  maxInFlight: number;
+  /** Reuse connections between requests (true) or open one per request (false). */
+  keepAlive: boolean;
   durationMs: number;
   timeoutMs: number;
   request: { method: string; path: string; headers: Record<string, string>; body?: string };
@@ -15,10 +20,27 @@ export interface LoadPlan {
 
 /** Totals the load generator counted itself, to cross-check the recorder. */
 export interface LoadSummary {
+  /** 'open': requests start on a fixed schedule whatever the answers; 'closed': each connection waits for its answer (rate 'max'). */
+  model: 'open' | 'closed';
+  /** Requests the schedule asked for (open model); equals `sent` for the closed loop. */
+  scheduled: number;
+  /** Requests written to a connection. */
   sent: number;
+  /** Requests answered with an HTTP response (any status). */
   completed: number;
+  /** Requests that failed without a response (connection errors and timeouts). */
   errors: number;
+  /** Of `errors`, client-side timeouts. */
   timeouts: number;
+  /** Scheduled requests never started (`not_sent` outcomes). */
+  notSent: number;
+  /**
+   * Open model: how late requests went out against their schedule (the generator's own CPU or
+   * event loop); latency is measured from the scheduled start, so lateness counts as latency.
+   */
+  lagMs?: { p99: number; max: number };
+  /** Why less than the schedule was sent, when it was: the in-flight cap, or the generator itself. */
+  limitedBy?: 'max_in_flight' | 'generator';
 }
 
 /** A load generator (autocannon). Outcomes stream to the sink; the promise ends with the run. */

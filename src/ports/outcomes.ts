@@ -11,6 +11,9 @@ export const OUTCOME_KINDS = [
   'conn_reset',
   'timeout',
   'other',
+  // A scheduled request the open-model generator could not start (k6's dropped_iterations): the
+  // in-flight cap was reached, or the generator fell further behind its schedule than the timeout.
+  'not_sent',
 ] as const;
 
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];

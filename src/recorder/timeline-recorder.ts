@@ -5,6 +5,7 @@ import { decodeTimeline, encodeTimeline } from './timeline-codec.js';
 
 const KINDS = OUTCOME_KINDS.length;
 const OTHER = KIND_INDEX.other;
+const NOT_SENT = KIND_INDEX.not_sent;
 /** Starts further out than this are counted as dropped: a wild clock value must not allocate gigabytes. */
 const HORIZON_MS = 24 * 3600_000;
 
@@ -83,7 +84,8 @@ export class TimelineRecorder implements OutcomeSink, TimelineView {
     const kind = KIND_INDEX[outcome.kind] ?? OTHER;
     const bin = Math.floor(start / this.binMs);
     this.add(kind, bin, 1);
-    this.addLatency(Math.floor(start / this.latencyBinMs), this.scale.bucketOf(outcome.latencyMs), 1);
+    // A request never sent has no latency; it must not pull the percentiles of the ones that were.
+    if (kind !== NOT_SENT) this.addLatency(Math.floor(start / this.latencyBinMs), this.scale.bucketOf(outcome.latencyMs), 1);
     if (kind !== 0 && outcome.cause !== undefined) this.addCause(bin, kind, outcome.cause, 1);
     if (start > this.latestStart) this.latestStart = start;
   }

@@ -22,7 +22,10 @@ export interface Scenario {
 export interface DatabaseSpec {
   /** Database the app connects to (created when missing on the local target). */
   name: string;
-  /** Admin SQL run once before the app starts (tables, seed data). */
+  /**
+   * Admin SQL run once before the app starts (tables, seed data). Default: the demo app's table
+   * (schema.ts DEFAULT_DATABASE_SETUP); a scenario's own list replaces it.
+   */
   setup: string[];
   role: {
     name: string;
@@ -71,15 +74,29 @@ export interface WorkloadSpec {
   querySleepMs: number;
   /** Loopback port of the proxy that stands in for the Service; 0 picks a free one. */
   servicePort: number;
+  /**
+   * Local target: how that proxy behaves. `kube-proxy`: each client connection pinned to one
+   * endpoint when it connects (what keep-alive clients see on Kubernetes); `l7`: like an ingress,
+   * one upstream connection per request, failures answered as 502/503/504 with a cause header.
+   */
+  serviceMode: 'kube-proxy' | 'l7';
   /** A user's own app instead of the demo app (argv); gets PORT and credentials. */
   command?: string[];
   env: Record<string, string>;
 }
 
 export interface LoadSpec {
-  /** Requests per second across all connections, or 'max'. */
+  /** Requests per second (open model: started on schedule whatever the answers), or 'max' (closed loop). */
   rate: number | 'max';
+  /** Kept-alive connections of the client pool (open model); concurrent connections (rate 'max'). */
   connections: number;
+  /**
+   * Open model: most requests in flight at once. A scheduled request beyond it is recorded as
+   * `not_sent` (a failure). Default: enough for rate × timeout, capped at DEFAULT_MAX_IN_FLIGHT_CAP.
+   */
+  maxInFlight: number;
+  /** Reuse connections between requests (real clients do); false opens one per request. */
+  keepAlive: boolean;
   durationMs: number;
   /**
    * Load sent before measurement starts (pools fill, JIT warms). Rotation offsets and the refresh
@@ -130,4 +147,6 @@ export type ThresholdMetric =
   | 'rollout.latency.p99'
   | 'baseline.failure_rate'
   | 'latency.p99'
-  | 'leases.outstanding';
+  | 'leases.outstanding'
+  /** Sent / scheduled requests of the measured range (a ratio): whether the asked load was delivered. */
+  | 'load.sent_ratio';

@@ -8,6 +8,19 @@ import { parseThreshold } from './thresholds.js';
  * internal model: durations in ms, status range split, thresholds parsed, optional lists filled.
  * The loader has checked thresholds and cross-key rules before this runs.
  */
+/**
+ * Default in-flight cap: one timeout's worth of schedule (rate × timeout) with a quarter of headroom
+ * for timer slack, so a workload that hangs still gets its whole schedule until requests time out —
+ * capped, because each request in flight holds sockets in vaultctl's process (the client's, and the
+ * Service proxy's two).
+ */
+export const DEFAULT_MAX_IN_FLIGHT_CAP = 4000;
+
+function defaultMaxInFlight(rate: number | 'max', timeoutMs: number, connections: number): number {
+  if (rate === 'max') return connections;
+  return Math.max(connections, Math.min(DEFAULT_MAX_IN_FLIGHT_CAP, Math.ceil((1.25 * rate * timeoutMs) / 1000)));
+}
+
 export function normalizeScenario(file: ScenarioFile, source: string): Scenario {
   const { database: db, workload: w, load, rotations } = file;
   const scenario: Scenario = {
@@ -16,7 +29,7 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
     target: file.target,
     database: {
       name: db.name,
-      setup: db.setup ?? [],
+      setup: [...db.setup],
       role: {
         name: db.role.name,
         creationStatements: db.role.creationStatements,
@@ -48,11 +61,14 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
       pool: { max: w.pool.max, maxLifetimeMs: ms(w.pool.maxLifetime), idleTimeoutMs: ms(w.pool.idleTimeout) },
       querySleepMs: ms(w.querySleep),
       servicePort: w.servicePort,
+      serviceMode: w.service.mode,
       env: { ...(w.env ?? {}) },
     },
     load: {
       rate: load.rate,
       connections: load.connections,
+      maxInFlight: load.maxInFlight ?? defaultMaxInFlight(load.rate, ms(load.timeout), load.connections),
+      keepAlive: load.keepAlive,
       durationMs: ms(load.duration),
       warmUpMs: ms(load.warmUp),
       timeoutMs: ms(load.timeout),

@@ -37,6 +37,18 @@ export const DEFAULT_REVOCATION_STATEMENTS = [
 ];
 export const DEFAULT_RENEW_STATEMENTS = [`ALTER ROLE "{{name}}" VALID UNTIL '{{expiration}}';`];
 
+/** The table the demo app reads on every request (its `DEMO_TABLE` default, src/demo-app/server.ts). */
+export const DEMO_TABLE = 'vaultctl_demo';
+/**
+ * `database.setup` when a scenario has none: the demo app's table with one row. It runs before any
+ * role exists, so the default creation statements' `GRANT SELECT ON ALL TABLES` covers it, and a
+ * revocation shows as `42501 permission denied` on the next request, as in a real app. Idempotent.
+ */
+export const DEFAULT_DATABASE_SETUP = [
+  `CREATE TABLE IF NOT EXISTS ${DEMO_TABLE} (id int PRIMARY KEY, note text NOT NULL);`,
+  `INSERT INTO ${DEMO_TABLE} (id, note) VALUES (1, 'read by the vaultctl demo app') ON CONFLICT (id) DO NOTHING;`,
+];
+
 const roleSchema = z.strictObject({
   name: nonEmpty.default('app'),
   creationStatements: stringList.min(1, { error: 'needs at least one statement' }).default(DEFAULT_CREATION_STATEMENTS),
@@ -48,7 +60,8 @@ const roleSchema = z.strictObject({
 
 const databaseSchema = z.strictObject({
   name: nonEmpty.default('app'),
-  setup: stringList.optional(),
+  // A scenario's own setup replaces the default: it must create the demo app's table if it runs the demo app.
+  setup: stringList.default(DEFAULT_DATABASE_SETUP),
   role: roleSchema.prefault({}),
 });
 
@@ -89,6 +102,11 @@ const workloadSchema = z.strictObject({
     .prefault({}),
   querySleep: durationSchema.default('0'),
   servicePort: z.int().min(0).max(65535).default(0),
+  service: z
+    .strictObject({
+      mode: z.enum(['kube-proxy', 'l7']).default('kube-proxy'),
+    })
+    .prefault({}),
   command: z.array(nonEmpty).min(1, { error: 'needs the program and its arguments' }).optional(),
   env: z.record(z.string(), z.string()).optional(),
 });
@@ -103,6 +121,9 @@ const loadSchema = z.strictObject({
     .union([z.number().positive(), z.literal('max')], { error: 'expected a positive number of requests/s or "max"' })
     .default(100),
   connections: z.int().min(1).default(10),
+  /** Open model: most requests in flight at once; default rate × timeout (capped, see normalize.ts). */
+  maxInFlight: z.int().min(1, { error: 'must be at least 1' }).optional(),
+  keepAlive: z.boolean().default(true),
   duration: durationSchema,
   warmUp: durationSchema.default('0'),
   timeout: durationSchema.default('5s'),

@@ -21,13 +21,27 @@ export interface LoadContext {
 export async function runLoad(ctx: LoadContext, url: string, outcomes: OutcomeSink, loadStartMs: number): Promise<LoadSummary> {
   const s = ctx.scenario;
   ctx.events.emit({ t: loadStartMs, type: 'load_started' });
-  ctx.reporter.info(`• Load: ${s.load.rate === 'max' ? 'max rate' : `${s.load.rate} req/s`}, ` +
-    `${s.load.connections} connections, ${(s.load.warmUpMs + s.load.durationMs) / 1000}s → ${url}`);
+  const secs = (s.load.warmUpMs + s.load.durationMs) / 1000;
+  ctx.reporter.info(s.load.rate === 'max'
+    ? `• Load: closed loop at max rate (each of ${s.load.connections} connections waits for its answer), ${secs}s → ${url}`
+    : `• Load: open model, ${s.load.rate} req/s on schedule, ${s.load.connections} ${s.load.keepAlive ? 'kept-alive connections' : 'connections (one per request)'}, ` +
+      `up to ${s.load.maxInFlight} in flight, ${secs}s → ${url}`);
   const load = await ctx.deps.load.run({
-    url, rate: s.load.rate, connections: s.load.connections,
+    url, rate: s.load.rate, connections: s.load.connections, maxInFlight: s.load.maxInFlight, keepAlive: s.load.keepAlive,
     durationMs: s.load.warmUpMs + s.load.durationMs, timeoutMs: s.load.timeoutMs,
     request: s.load.request, success: s.load.success,
   }, outcomes, { now: ctx.now, signal: ctx.signal });
   ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
+  ctx.reporter.info(loadLine(load));
   return load;
+}
+
+/** One stderr line on what the generator did: asked vs sent, and who fell short. */
+export function loadLine(l: LoadSummary): string {
+  if (l.model === 'closed') return `• Load done: closed loop sent ${l.sent}, ${l.completed} answered, ${l.errors} errors`;
+  const pct = l.scheduled > 0 ? ((100 * l.sent) / l.scheduled).toFixed(1) : '100.0';
+  const why = l.limitedBy === 'max_in_flight' ? ' (in-flight cap reached: the workload answered too slowly for load.maxInFlight)'
+    : l.limitedBy === 'generator' ? ' (vaultctl could not keep its own schedule: its CPU or event loop fell behind)' : '';
+  return `• Load done: ${l.scheduled} scheduled, ${l.sent} sent (${pct}%), ${l.notSent} not sent${why}; ` +
+    `send lag p99 ${l.lagMs?.p99 ?? 0}ms, max ${l.lagMs?.max ?? 0}ms`;
 }

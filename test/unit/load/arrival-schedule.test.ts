@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ArrivalSchedule } from '../../../src/load/arrival-schedule.js';
+
+function drain(s: ArrivalSchedule, nowMs: number): number[] {
+  const out: number[] = [];
+  s.takeDue(nowMs, (_i, t) => out.push(t));
+  return out;
+}
+
+describe('ArrivalSchedule', () => {
+  it('holds ⌊duration × rate⌋ requests spaced 1/rate apart from the start', () => {
+    const s = new ArrivalSchedule(1000, 100, 30_000);
+    expect(s.total).toBe(3000);
+    expect(s.timeOf(0)).toBe(1000);
+    expect(s.timeOf(250)).toBe(3500);
+    expect(new ArrivalSchedule(0, 3, 1000).total).toBe(3);
+    expect(new ArrivalSchedule(0, 7.5, 2000).total).toBe(15);
+  });
+
+  it('hands out what is due at a time, once, in order, however late it is asked', () => {
+    const s = new ArrivalSchedule(0, 1000, 10);
+    expect(drain(s, -1)).toEqual([]);
+    expect(drain(s, 2.5)).toEqual([0, 1, 2]);
+    expect(drain(s, 2.5)).toEqual([]);
+    expect(s.waitMs(2.5)).toBeCloseTo(0.5);
+    // A late caller gets everything overdue at once: nothing is lost or skipped.
+    expect(drain(s, 100)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+    expect(s.done).toBe(true);
+    expect(s.waitMs(100)).toBeUndefined();
+  });
+
+  it('cancel stops the schedule and says how many were never handed out', () => {
+    const s = new ArrivalSchedule(0, 100, 1000);
+    drain(s, 95);
+    expect(s.issued).toBe(10);
+    expect(s.cancel()).toBe(90);
+    expect(s.done).toBe(true);
+    expect(drain(s, 5000)).toEqual([]);
+  });
+
+  it('refuses a rate that is not a positive number', () => {
+    expect(() => new ArrivalSchedule(0, 0, 1000)).toThrow(RangeError);
+    expect(() => new ArrivalSchedule(0, -5, 1000)).toThrow(RangeError);
+    expect(() => new ArrivalSchedule(0, Infinity, 1000)).toThrow(RangeError);
+  });
+});
