@@ -118,7 +118,8 @@ const statusSchema = z.union([z.int().min(100).max(599), z.string().regex(/^[1-5
 
 const loadSchema = z.strictObject({
   rate: z
-    .union([z.number().positive(), z.literal('max')], { error: 'expected a positive number of requests/s or "max"' })
+    .union([z.number().positive({ error: 'must be a positive number of requests/s (or "max")' }), z.literal('max')],
+      { error: 'expected a positive number of requests/s or "max"' })
     .default(100),
   connections: z.int().min(1).default(10),
   /** Open model: most requests in flight at once; default rate × timeout (capped, see normalize.ts). */
