@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { rotateTest, type RotateTestDeps } from '../../../src/app/rotate-test.js';
 import { createNodeVaultApi } from '../../../src/adapters/node-vault-api.js';
 import { createKubeClient } from '../../../src/adapters/kube-client.js';
-import { autocannonLoad } from '../../../src/adapters/autocannon-load.js';
+import { scenarioLoad } from '../../../src/adapters/load-generator.js';
 import { exitCodeOf, PrerequisiteError } from '../../../src/errors/errors.js';
 import type { CommandRunner } from '../../../src/ports/command-runner.js';
 import type { RunEvent } from '../../../src/ports/events.js';
@@ -76,12 +76,12 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
     const unused = () => { throw new Error('the local target is not used here'); };
     return {
       version: '0.0.0-test',
-      local: { createPostgres: unused, connectSql: unused, load: autocannonLoad, resolveVault: unused, createVaultApi: unused, demoAppCommand: unused },
+      local: { createPostgres: unused, connectSql: unused, load: scenarioLoad, resolveVault: unused, createVaultApi: unused, demoAppCommand: unused },
       kubernetes: {
         createRunner: () => runner,
         createKubeApi: () => createKubeClient({ kubeconfig: k.kubeconfig }),
         createVaultApi: (o) => createNodeVaultApi(o),
-        load: autocannonLoad,
+        load: scenarioLoad,
       },
     };
   }
@@ -136,6 +136,21 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
     // ESO's refreshInterval was the scenario's for the run, and the lab's again afterwards.
     expect(k.requests.filter((r) => r.method === 'PATCH').map((r) => JSON.stringify(r.body))).toContain('{"spec":{"refreshInterval":"30m"}}');
     expect(k.get(EXTERNALSECRETS, 'demo-app-db')?.spec.refreshInterval).toBe('1m');
+    expect(rt.err()).not.toContain(vault.token);
+  }, 60_000);
+
+  it('a trigger Vault refuses is a rotation_failed event with its trigger and a progress line', async () => {
+    const env = await writeLabState();
+    const rt = createTestRuntime({ cwd: dir, env });
+    // rotate-root needs the lab's connection; without it Vault answers 400.
+    vault.state.configs.delete('database/app-db');
+    await writeFile(join(dir, 'k8s.yaml'), SCENARIO.replace('rotations: {at: [1s]}', 'rotations: {rotateRoot: [1s]}'));
+    await rotateTest(rt, deps(), { files: ['k8s.yaml'], out: 'out', quiet: false }).catch(() => undefined);
+
+    const events = (await readFile(join(dir, 'out', 'events.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const failed = events.filter((e) => e.type === 'rotation_failed');
+    expect(failed).toEqual([expect.objectContaining({ trigger: 'rotate-root', message: expect.stringContaining('no configuration found') })]);
+    expect(rt.err()).toMatch(/! rotation at 1\.\ds \(rotate-root\) failed: .*no configuration found/);
     expect(rt.err()).not.toContain(vault.token);
   }, 60_000);
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../../src/scenario/loader.js';
 import type { Scenario } from '../../../src/scenario/model.js';
 import {
-  DEFAULT_CREATION_STATEMENTS, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS,
+  DEFAULT_CREATION_STATEMENTS, DEFAULT_DATABASE_SETUP, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS,
 } from '../../../src/scenario/schema.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/scenarios/${name}`, import.meta.url));
@@ -17,7 +17,7 @@ describe('normalize: a minimal file gets every default, durations in ms', () => 
       target: 'local',
       database: {
         name: 'app',
-        setup: [],
+        setup: DEFAULT_DATABASE_SETUP,
         role: {
           name: 'app',
           creationStatements: DEFAULT_CREATION_STATEMENTS,
@@ -34,10 +34,11 @@ describe('normalize: a minimal file gets every default, durations in ms', () => 
         terminationGracePeriodMs: 30_000, preStopMs: 0, endpointPropagationMs: 0,
         readiness: { path: '/ready', periodMs: 200, startupTimeoutMs: 30_000 },
         pool: { max: 10, maxLifetimeMs: 0, idleTimeoutMs: 10_000 },
-        querySleepMs: 0, servicePort: 0, env: {},
+        querySleepMs: 0, servicePort: 0, serviceMode: 'kube-proxy', env: {},
       },
       load: {
-        rate: 100, connections: 10, durationMs: 10_000, warmUpMs: 0, timeoutMs: 5000,
+        // Default in-flight cap: 1.25 × rate × timeout.
+        rate: 100, connections: 10, maxInFlight: 625, keepAlive: true, durationMs: 10_000, warmUpMs: 0, timeoutMs: 5000,
         request: { method: 'GET', path: '/', headers: {} },
         success: { statusMin: 200, statusMax: 299 },
       },
@@ -72,7 +73,7 @@ describe('normalize: a file that sets every key keeps every value', () => {
         terminationGracePeriodMs: 5000, preStopMs: 0, endpointPropagationMs: 250,
         readiness: { path: '/healthz', periodMs: 100, startupTimeoutMs: 60_000 },
         pool: { max: 4, maxLifetimeMs: 30_000, idleTimeoutMs: 1000 },
-        querySleepMs: 2, servicePort: 8080, command: ['node', 'app.js', '--port', '0'], env: { LOG_LEVEL: 'debug' },
+        querySleepMs: 2, servicePort: 8080, serviceMode: 'l7', command: ['node', 'app.js', '--port', '0'], env: { LOG_LEVEL: 'debug' },
       },
       load: {
         rate: 'max', connections: 20, durationMs: 60_000, warmUpMs: 5000, timeoutMs: 750,
