@@ -1,49 +1,47 @@
 import type { RotationTrigger, RunEvent } from '../ports/events.js';
 import type { TimelineData, TimelineView } from '../recorder/timeline-data.js';
 import { TimelineRecorder } from '../recorder/timeline-recorder.js';
-import { intervalStats, mergeIntervals, windowStats, type Interval, type WindowStats } from './stats.js';
-import { rolloutWindows } from './windows.js';
+import { intervalStats, windowStats, type Interval, type WindowStats } from './stats.js';
+import { groupOverlapping, rolloutWindows, type RolloutGroup } from './windows.js';
+import {
+  countLeases, countRotations, databaseFailures, failedRotations, secretLatency,
+  type DatabaseFailure, type FailedRotation, type LeaseCounts,
+} from './run-events.js';
 
-/** One rollout with the statistics of the requests started in its window. */
+export type { DatabaseFailure, FailedRotation, LeaseCounts };
+
+/**
+ * One row of the analysis: a rollout, or several whose windows overlapped (a rollout that started
+ * while the previous one was still rolling or settling), with the statistics of the requests
+ * started in their joint window. Rows never share a request.
+ */
 export interface RolloutStats extends WindowStats {
   /** Position in start order, from 1. */
   index: number;
-  /** Revision the rollout moved to. */
+  /** Revision the row's last rollout moved to. */
   revision: number;
-  /** What caused it (refresh, revoke, at, ...). */
-  trigger: RotationTrigger;
-  /** `rollout_started` time, run-clock ms (may precede the measurement start). */
+  /** Revisions of every rollout in the row, in start order (one unless windows overlapped). */
+  revisions: number[];
+  /** What caused it (refresh, revoke, at, ...); merged rollouts join theirs with `+`: `refresh+at`. */
+  trigger: string;
+  /** The trigger of every rollout in the row, in start order. */
+  triggers: RotationTrigger[];
+  /** First `rollout_started` time, run-clock ms (may precede the measurement start). */
   startMs: number;
-  /** completed − started in ms; null when the rollout never completed. */
+  /** Last completion − first start in ms; null when any rollout of the row never completed. */
   durationMs: number | null;
-  /** Whether `rollout_completed` was seen. */
+  /** Whether `rollout_completed` was seen for every rollout of the row. */
   completed: boolean;
   /**
-   * The analysed range [fromMs, toMs): the rollout window (start to completion + settle, or to
-   * the load end when incomplete) clipped to the measured range, so warm-up requests never count.
+   * The analysed range [fromMs, toMs): lead before the first start to the last completion +
+   * settle (or the load end when incomplete), clipped to the measured range, so warm-up requests never count.
    */
   window: { fromMs: number; toMs: number };
   /**
    * Kubernetes target: ms from the Secret change (`secret_synced`, ESO wrote new credentials) that
-   * preceded this rollout to its start — how long Wave took to react. Absent when no such event.
+   * preceded the row's first rollout to its start — how long Wave took to react. Absent when no such event.
    */
   secretToRolloutMs?: number;
-}
-
-/** Lease bookkeeping from the event log. */
-export interface LeaseCounts {
-  /** `credentials_issued` events. */
-  issued: number;
-  /** `lease_expired` events. */
-  expired: number;
-  /** `lease_revoked` events (revocations and cleanup). */
-  revoked: number;
-  /**
-   * Issued leases that neither expired nor were revoked by the end of the log — or, when the log
-   * has a `leases_counted` event of phase `after` (kubernetes target: ESO issues the leases, Vault
-   * counts them), that count.
-   */
-  outstanding: number;
 }
 
 /** The full analysis of a run; pure function of the event log and the timeline. */
@@ -56,14 +54,18 @@ export interface RunAnalysis {
   measureFromMs: number;
   /** End of the measured range (end of load), run-clock ms. */
   measureToMs: number;
-  /** Every rollout in start order. */
+  /** Every rollout row in start order; overlapping rollouts share one row. */
   rollouts: RolloutStats[];
   /** The measured range minus every rollout window. */
   baseline: WindowStats;
-  /** The whole measured range. */
+  /** The whole measured range: the rollout rows plus the baseline, request for request. */
   overall: WindowStats;
   /** `rotation_triggered` events counted by trigger. */
   rotations: Partial<Record<RotationTrigger, number>>;
+  /** Rotations that could not be carried out (`rotation_failed`), in log order. */
+  failedRotations: FailedRotation[];
+  /** The database stopping mid-run (`database_failed`), in log order. */
+  databaseFailures: DatabaseFailure[];
   /** Leases issued, expired, revoked and still outstanding. */
   leases: LeaseCounts;
 }
@@ -85,42 +87,54 @@ export interface AnalyzeInput {
   measureToMs: number;
 }
 
-/** Attributes every measured request to rollouts or the baseline and computes their statistics. */
+/** Attributes every measured request to one rollout row or the baseline and computes their statistics. */
 export function analyzeRun(input: AnalyzeInput): RunAnalysis {
   const { events, settleMs, measureFromMs: from, measureToMs: to } = input;
   const leadMs = input.leadMs ?? 0;
   const timeline = 'scale' in input.timeline ? input.timeline : TimelineRecorder.fromData(input.timeline);
-  const rollouts = rolloutWindows(events, settleMs, to).map((w, i): RolloutStats => {
-    const fromMs = Math.min(Math.max(w.startMs - leadMs, from), to);
-    const toMs = Math.max(fromMs, Math.min(w.endMs, to));
-    return {
-      index: i + 1,
-      revision: w.revision,
-      trigger: w.trigger,
-      startMs: w.startMs,
-      durationMs: w.completedMs === null ? null : w.completedMs - w.startMs,
-      completed: !w.incomplete,
-      window: { fromMs, toMs },
-      ...secretLatency(events, w.startMs),
-      ...windowStats(timeline, fromMs, toMs),
-    };
-  });
-  const taken = mergeIntervals(rollouts.map((r): Interval => [r.window.fromMs, r.window.toMs]));
+  const groups = groupOverlapping(rolloutWindows(events, settleMs, to), leadMs);
+  const rollouts = groups.map((g, i) => rolloutRow(g, i + 1, events, timeline, from, to));
   return {
     settleMs,
     leadMs,
     measureFromMs: from,
     measureToMs: to,
     rollouts,
-    baseline: intervalStats(timeline, complement(from, to, taken)),
+    baseline: intervalStats(timeline, complement(from, to, rollouts.map((r): Interval => [r.window.fromMs, r.window.toMs]))),
     overall: windowStats(timeline, from, to),
     rotations: countRotations(events),
+    failedRotations: failedRotations(events),
+    databaseFailures: databaseFailures(events),
     leases: countLeases(events),
   };
 }
 
-/** [from, to) minus sorted, disjoint intervals. */
-function complement(from: number, to: number, taken: Array<[number, number]>): Interval[] {
+function rolloutRow(g: RolloutGroup, index: number, events: readonly RunEvent[], timeline: TimelineView,
+  from: number, to: number): RolloutStats {
+  const first = g.members[0];
+  const last = g.members[g.members.length - 1];
+  const completed = g.members.every((m) => m.completedMs !== null);
+  const lastCompletion = Math.max(...g.members.map((m) => m.completedMs ?? -Infinity));
+  const fromMs = Math.min(Math.max(g.fromMs, from), to);
+  const toMs = Math.max(fromMs, Math.min(g.toMs, to));
+  const triggers = g.members.map((m) => m.trigger);
+  return {
+    index,
+    revision: last.revision,
+    revisions: g.members.map((m) => m.revision),
+    trigger: triggers.join('+'),
+    triggers,
+    startMs: first.startMs,
+    durationMs: completed ? lastCompletion - first.startMs : null,
+    completed,
+    window: { fromMs, toMs },
+    ...secretLatency(events, first.startMs),
+    ...windowStats(timeline, fromMs, toMs),
+  };
+}
+
+/** [from, to) minus intervals that are sorted and disjoint (rollout rows never overlap). */
+function complement(from: number, to: number, taken: readonly Interval[]): Interval[] {
   const out: Interval[] = [];
   let cursor = from;
   for (const [f, t] of taken) {
@@ -129,45 +143,4 @@ function complement(from: number, to: number, taken: Array<[number, number]>): I
   }
   if (cursor < to) out.push([cursor, to]);
   return out;
-}
-
-function countRotations(events: readonly RunEvent[]): RunAnalysis['rotations'] {
-  const out: RunAnalysis['rotations'] = {};
-  for (const e of events) if (e.type === 'rotation_triggered') out[e.trigger] = (out[e.trigger] ?? 0) + 1;
-  return out;
-}
-
-function countLeases(events: readonly RunEvent[]): LeaseCounts {
-  const live = new Set<string>();
-  const counts = { issued: 0, expired: 0, revoked: 0 };
-  let countedAfter: number | undefined;
-  for (const e of events) {
-    if (e.type === 'credentials_issued') {
-      counts.issued++;
-      live.add(e.leaseId);
-    } else if (e.type === 'lease_expired') {
-      counts.expired++;
-      live.delete(e.leaseId);
-    } else if (e.type === 'lease_revoked') {
-      counts.revoked++;
-      live.delete(e.leaseId);
-    } else if (e.type === 'leases_counted' && e.phase === 'after') {
-      countedAfter = e.count;
-    }
-  }
-  return { ...counts, outstanding: countedAfter ?? live.size };
-}
-
-/**
- * The latest `secret_synced` after the previous rollout started and at or before this one's start,
- * as a latency; {} when there is none (a change already answered by an earlier rollout is not reused).
- */
-function secretLatency(events: readonly RunEvent[], startMs: number): { secretToRolloutMs?: number } {
-  let last: number | undefined;
-  for (const e of events) {
-    if (e.t > startMs) continue;
-    if (e.type === 'secret_synced') last = e.t;
-    else if (e.type === 'rollout_started' && e.t < startMs) last = undefined;
-  }
-  return last === undefined ? {} : { secretToRolloutMs: startMs - last };
 }

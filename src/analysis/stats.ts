@@ -12,8 +12,19 @@ export type Interval = readonly [fromMs: number, toMs: number];
 export interface WindowStats {
   /** Length of the window in ms (sum of its intervals). */
   spanMs: number;
-  /** Requests started in the window. */
+  /** Requests started in the window: every scheduled request, `not_sent` included (one outcome each). */
   requests: number;
+  /** Requests the load schedule asked for in the window (= `requests`). */
+  scheduled: number;
+  /** Requests actually sent: `scheduled` − `notSent`. */
+  sent: number;
+  /**
+   * Requests answered with an HTTP response: ok, http_4xx, http_5xx and body_error (the load
+   * generator's `completed`; named apart from a rollout's `completed` flag).
+   */
+  answered: number;
+  /** Scheduled requests the open-model generator could not start (outcome `not_sent`, a failure). */
+  notSent: number;
   /** Requests started in the window whose outcome was anything but `ok`. */
   failures: number;
   /** failures / requests; 0 when there were no requests. */
@@ -35,6 +46,9 @@ export interface WindowStats {
   downtimeMs: number;
 }
 
+/** Outcome kinds that mean an HTTP response came back (whatever its status or body). */
+const ANSWERED: readonly OutcomeKind[] = ['ok', 'http_4xx', 'http_5xx', 'body_error'];
+
 /** Statistics of requests started in [fromMs, toMs). */
 export function windowStats(timeline: TimelineView, fromMs: number, toMs: number): WindowStats {
   return intervalStats(timeline, [[fromMs, toMs]]);
@@ -53,9 +67,14 @@ export function intervalStats(timeline: TimelineView, intervals: readonly Interv
   OUTCOME_KINDS.forEach((name, k) => (byKind[name] = kindTotals[k]));
   const requests = kindTotals.reduce((a, b) => a + b, 0);
   const failures = requests - kindTotals[0];
+  const answered = ANSWERED.reduce((n, kind) => n + byKind[kind], 0);
   return {
     spanMs: merged.reduce((sum, [from, to]) => sum + (to - from), 0),
     requests,
+    scheduled: requests,
+    sent: requests - byKind.not_sent,
+    answered,
+    notSent: byKind.not_sent,
     failures,
     failureRate: requests > 0 ? failures / requests : 0,
     byKind,

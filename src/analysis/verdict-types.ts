@@ -1,14 +1,23 @@
 import type { ThresholdMetric, ThresholdSpec } from '../scenario/model.js';
+import type { Incompleteness } from './completeness.js';
 
 /**
- * The outcome of one threshold on one subject. Per-rollout metrics (`rollout.*`) give one result
- * per rollout; run-wide metrics (`baseline.*`, `latency.p99`, `leases.outstanding`) give one.
+ * Checks that are not thresholds but fail a run all the same, read as "count == 0" with observed 1:
+ * `rotation.failed` (a `rotation_failed` event), `database.failed` (a `database_failed` event),
+ * `run.incomplete` (the run did not complete or its files are missing or truncated).
+ */
+export type CheckMetric = 'rotation.failed' | 'database.failed' | 'run.incomplete';
+
+/**
+ * The outcome of one threshold on one subject, or of one check. Per-rollout metrics (`rollout.*`)
+ * give one result per rollout row; run-wide metrics (`baseline.*`, `latency.p99`,
+ * `leases.outstanding`, `load.sent_ratio`) give one; each failed rotation or database failure one check.
  */
 export interface ThresholdResult {
-  /** The threshold as written, e.g. `rollout.failure_rate < 0.1%`. */
+  /** The threshold as written, e.g. `rollout.failure_rate < 0.1%`; for a check, what happened (`rotation at 16.0s (refresh) failed`). */
   expression: string;
-  metric: ThresholdMetric;
-  /** What was measured: `rollout 2`, `baseline`, `run`, `leases`. */
+  metric: ThresholdMetric | CheckMetric;
+  /** What was measured: `rollout 2`, `rollouts`, `baseline`, `run`, `leases`, `load`, `rotation`, `database`. */
   subject: string;
   /** Rollout index (1-based) for per-rollout results. */
   rollout?: number;
@@ -22,8 +31,13 @@ export interface ThresholdResult {
   note?: string;
 }
 
-/** All threshold results of a run; `pass` is true when every result passed (or there are none). */
+/**
+ * All threshold results of a run; `pass` is true when every result passed (or there are none)
+ * and the run's data is whole.
+ */
 export interface Verdict {
   pass: boolean;
   results: ThresholdResult[];
+  /** Set when the run did not complete or its files are missing or truncated: the verdict never passes then. */
+  incomplete?: Incompleteness;
 }

@@ -1,28 +1,63 @@
 import type { RolloutStats, RunAnalysis } from './analyze.js';
 import type { WindowStats } from './stats.js';
 import type { ThresholdMetric, ThresholdSpec } from '../scenario/model.js';
+import type { Incompleteness } from './completeness.js';
 import type { ThresholdResult, Verdict } from './verdict-types.js';
+
+/** What the verdict needs besides the analysis: what the scenario promised and how the run ended. */
+export interface VerdictContext {
+  /** The scenario should have rolled its workload (see expectsRollouts). */
+  expectRollouts?: boolean;
+  /** The run did not complete or its files are missing or truncated (see findIncompleteness). */
+  incomplete?: Incompleteness;
+}
 
 /**
  * Threshold evaluation (pure). Rules:
  *
- * - `rollout.*` metrics give one result per rollout; the others one result for the run.
- * - Rates compare ratios (failures / requests), times milliseconds, `leases.outstanding` a count.
+ * - `rollout.*` metrics give one result per rollout row; the others one result for the run.
+ * - Rates compare ratios (failures / requests, sent / scheduled), times milliseconds, `leases.outstanding` a count.
  * - Nothing measured: a request-derived metric (rates, downtime, p99) of a window without requests
  *   has observed `null`. When the window is empty because it lies outside the measured range
  *   (span 0, e.g. a rollout during warm-up), there was nothing to measure: it passes with a note.
  *   When the window had load running (span > 0) but no request started in it, requests hung or
  *   the load generator stalled, which hides exactly the failures a threshold guards: it FAILS.
  * - `rollout.duration` of a rollout that never completed is `null` and FAILS ("rollout never completed").
- * - A run without rollouts gives no `rollout.*` results (nothing rolled; the verdict can still pass).
+ * - A run without rollouts gives no `rollout.*` results — unless the scenario expected rollouts
+ *   (`context.expectRollouts`): then every `rollout.*` threshold FAILS with observed null
+ *   ("expected rollouts, none observed"), so a run whose rotations never rolled cannot pass.
+ * - Every failed rotation and every database failure in the analysis is a failing check result.
+ * - A run whose data is not whole (`context.incomplete`) gets a failing `run.incomplete` check and
+ *   never passes, whatever its thresholds say.
  */
-export function evaluateThresholds(analysis: RunAnalysis, thresholds: readonly ThresholdSpec[]): Verdict {
+export function evaluateThresholds(analysis: RunAnalysis, thresholds: readonly ThresholdSpec[],
+  context: VerdictContext = {}): Verdict {
   const results: ThresholdResult[] = [];
+  const missingRollouts = context.expectRollouts === true && analysis.rollouts.length === 0;
   for (const t of thresholds) {
-    if (isPerRollout(t.metric)) for (const r of analysis.rollouts) results.push(judgeRollout(t, r));
-    else results.push(judgeRun(t, analysis));
+    if (!isPerRollout(t.metric)) results.push(judgeRun(t, analysis));
+    else if (missingRollouts) results.push({ ...base(t, 'rollouts', null), pass: false, note: 'expected rollouts, none observed' });
+    else for (const r of analysis.rollouts) results.push(judgeRollout(t, r));
   }
-  return { pass: results.every((r) => r.pass), results };
+  results.push(...checkResults(analysis, context.incomplete));
+  const pass = results.every((r) => r.pass) && context.incomplete === undefined;
+  return context.incomplete ? { pass, results, incomplete: context.incomplete } : { pass, results };
+}
+
+/** Failing checks: each failed rotation, each database failure, and an incomplete run. */
+function checkResults(a: RunAnalysis, incomplete: Incompleteness | undefined): ThresholdResult[] {
+  const check = (metric: ThresholdResult['metric'], subject: string, expression: string, note: string): ThresholdResult =>
+    ({ expression, metric, subject, observed: 1, limit: 0, op: '==', pass: false, note });
+  const at = (t: number) => `${((t - a.measureFromMs) / 1000).toFixed(1)}s`;
+  // Old analyses (run.json of earlier versions) have neither list.
+  const out = (a.failedRotations ?? []).map((f) =>
+    check('rotation.failed', 'rotation', `rotation at ${at(f.t)} (${f.trigger}) failed`, f.message));
+  for (const d of a.databaseFailures ?? []) out.push(check('database.failed', 'database', `database failed at ${at(d.t)}`, d.message));
+  if (incomplete) {
+    out.push(check('run.incomplete', 'run', incomplete.kind === 'interrupted' ? 'run interrupted' : 'run incomplete',
+      incomplete.reasons.join('; ')));
+  }
+  return out;
 }
 
 /**
@@ -42,7 +77,7 @@ export function mergeThresholds(fromScenario: readonly ThresholdSpec[], fromFlag
  * - `rollout.*` on rollouts whose window has closed (completed and settled before measureToMs);
  * - `rollout.downtime` / `rollout.duration` upper bounds (`<`, `<=`) also on rollouts still open,
  *   as both only grow (duration so far = measureToMs − start);
- * - `baseline.failure_rate` and `latency.p99` on the data so far, like k6's abortOnFail;
+ * - `baseline.failure_rate`, `latency.p99` and `load.sent_ratio` on the data so far, like k6's abortOnFail;
  * - `leases.outstanding` never: leases are released at the end of a run, so mid-run counts mislead.
  * Nulls (nothing measured yet) never abort.
  */
@@ -93,6 +128,8 @@ function judgeRun(t: ThresholdSpec, a: RunAnalysis): ThresholdResult {
       return judgeWindow(t, 'baseline', a.baseline);
     case 'latency.p99':
       return judgeWindow(t, 'run', a.overall);
+    case 'load.sent_ratio':
+      return judgeWindow(t, 'load', a.overall);
     case 'leases.outstanding': {
       const r = judged(t, 'leases', a.leases.outstanding);
       return r.pass ? r : { ...r, note: `${a.leases.issued} issued, ${a.leases.expired} expired, ${a.leases.revoked} revoked` };
@@ -111,11 +148,18 @@ function judgeWindow(t: ThresholdSpec, subject: string, s: WindowStats): Thresho
         note: `no request started in ${Math.round(s.spanMs)}ms of load: nothing measured (requests hung or load stalled?)` };
   }
   const observed = t.metric.endsWith('failure_rate') ? s.failureRate
-    : t.metric.endsWith('downtime') ? s.downtimeMs
-      : s.latencyMs.p99;
+    : t.metric === 'load.sent_ratio' ? sentRatio(s)
+      : t.metric.endsWith('downtime') ? s.downtimeMs
+        : s.latencyMs.p99;
   const r = judged(t, subject, observed);
-  if (r.pass || !t.metric.endsWith('failure_rate')) return r;
-  return { ...r, note: `${s.failures} of ${s.requests} requests failed` };
+  if (r.pass) return r;
+  if (t.metric === 'load.sent_ratio') return { ...r, note: `${s.sent} of ${s.scheduled} scheduled requests sent` };
+  return t.metric.endsWith('failure_rate') ? { ...r, note: `${s.failures} of ${s.requests} requests failed` } : r;
+}
+
+/** sent / scheduled of a window (1 without requests). */
+export function sentRatio(s: WindowStats): number {
+  return s.scheduled > 0 ? s.sent / s.scheduled : 1;
 }
 
 function judged(t: ThresholdSpec, subject: string, observed: number | null): ThresholdResult {

@@ -46,3 +46,35 @@ export function rolloutWindows(events: readonly RunEvent[], settleMs: number, en
   }
   return windows.sort((a, b) => a.startMs - b.startMs);
 }
+
+/**
+ * Rollout windows that overlap, merged: one analysed range per group of rollouts, so a request
+ * counts in one row only. A rollout whose window opens (its start − lead) before the open
+ * group's window closes (latest completion + settle, or the run end while any member is
+ * incomplete) joins that group. Members keep start order.
+ */
+export interface RolloutGroup {
+  /** The rollouts of the group, in start order (one for a rollout that overlapped nothing). */
+  members: RolloutWindow[];
+  /** First member's start − lead, run-clock ms (not clipped to the measured range). */
+  fromMs: number;
+  /** Latest member's window end, run-clock ms. */
+  toMs: number;
+}
+
+/** Groups windows (sorted by start, as rolloutWindows returns them) whose ranges overlap. */
+export function groupOverlapping(windows: readonly RolloutWindow[], leadMs: number): RolloutGroup[] {
+  const groups: RolloutGroup[] = [];
+  for (const w of windows) {
+    const fromMs = w.startMs - leadMs;
+    const open = groups[groups.length - 1];
+    // Half-open ranges: a window opening exactly where the last one closes shares no bin with it.
+    if (open && fromMs < open.toMs) {
+      open.members.push(w);
+      open.toMs = Math.max(open.toMs, w.endMs);
+    } else {
+      groups.push({ members: [w], fromMs, toMs: Math.max(fromMs, w.endMs) });
+    }
+  }
+  return groups;
+}

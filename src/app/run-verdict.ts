@@ -2,16 +2,20 @@ import type { RunEvent } from '../ports/events.js';
 import type { Scenario, ThresholdSpec } from '../scenario/model.js';
 import type { TimelineRecorder } from '../recorder/timeline-recorder.js';
 import { analyzeRun, type RunAnalysis } from '../analysis/analyze.js';
-import { evaluateThresholds } from '../analysis/verdict.js';
+import { evaluateThresholds, type VerdictContext } from '../analysis/verdict.js';
 import type { ThresholdResult, Verdict } from '../analysis/verdict-types.js';
 
-/** The end-of-run verdict; a threshold that aborted the run always shows as failed in it. */
-export function judge(analysis: RunAnalysis, thresholds: ThresholdSpec[], abortedBy: ThresholdResult | undefined): Verdict {
-  const verdict = evaluateThresholds(analysis, thresholds);
+/**
+ * The end-of-run verdict; a threshold that aborted the run always shows as failed in it. `context`
+ * says whether rollouts were expected and whether the run completed (see evaluateThresholds).
+ */
+export function judge(analysis: RunAnalysis, thresholds: ThresholdSpec[], abortedBy: ThresholdResult | undefined,
+  context: VerdictContext = {}): Verdict {
+  const verdict = evaluateThresholds(analysis, thresholds, context);
   if (!abortedBy) return verdict;
   const seen = verdict.results.some((r) => !r.pass && r.expression === abortedBy.expression && r.subject === abortedBy.subject);
   const results = seen ? verdict.results : [...verdict.results, { ...abortedBy, note: `${abortedBy.note ?? 'crossed'}; the run was aborted (abortOnFail)` }];
-  return { pass: false, results };
+  return { ...verdict, pass: false, results };
 }
 
 /**

@@ -4,12 +4,12 @@
  *
  * - `events.ndjson` — the event log (src/ports/events.ts `RunEvent`), one JSON object per line,
  *   appended while the run goes, so an interrupted run keeps what happened. A torn last line
- *   (crash mid-write) is ignored by readers.
+ *   (crash mid-write) is skipped by readers and reported (`eventLog.tornLine`).
  * - `timeline.json` — request outcomes in constant memory (src/recorder/timeline-data.ts
  *   `TimelineData`): counts per kind per bin, failure causes, latency histograms.
  * - `run.json` — `RunFile` (src/recorder/run-file.ts): `schemaVersion` 1, tool name and version,
  *   the scenario model, `startedAt`, `measureFromMs`/`measureToMs`, `status`
- *   (`completed` | `interrupted` | `failed`), optional load totals and the analysis.
+ *   (`completed` | `interrupted` | `failed` | `running`), optional load totals and the analysis.
  *
  * `timeline.json` and `run.json` are rewritten every few seconds while the run goes (status
  * `running`) and once more at the end, each to a temporary file renamed into place, so a reader
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors/errors.js';
 import type { EventSink, RunEvent } from '../ports/events.js';
 import type { TimelineData } from './timeline-data.js';
+import type { EventLogState } from '../analysis/completeness.js';
 import { RUN_SCHEMA_VERSION, type RunFile } from './run-file.js';
 
 export const EVENTS_FILE = 'events.ndjson';
@@ -102,8 +103,11 @@ export async function createResultsWriter(dir: string, opts: ResultsWriterOption
 /** What a results directory holds, parsed. */
 export interface ResultsDirContents {
   run: RunFile;
+  /** The events that parsed; empty when events.ndjson is missing. */
   events: RunEvent[];
   timeline: TimelineData;
+  /** Whether events.ndjson exists, had a torn last line, and reaches `run_finished`. */
+  eventLog: EventLogState;
 }
 
 /** Reads a results directory; a missing, unfinished or malformed one is a UsageError naming the file. */
@@ -122,13 +126,18 @@ export async function readResultsDir(dir: string): Promise<ResultsDirContents> {
   if (timelineText === null) throw new UsageError(`${dir} has no ${TIMELINE_FILE}`);
   const timeline = parseJson(dir, TIMELINE_FILE, timelineText) as TimelineData;
   if (timeline?.version !== 1) throw new UsageError(`${join(dir, TIMELINE_FILE)} has an unsupported version`);
-  const events = parseEvents(dir, (await readOptional(join(dir, EVENTS_FILE))) ?? '');
-  return { run, events, timeline };
+  const eventsText = await readOptional(join(dir, EVENTS_FILE));
+  const { events, tornLine } = parseEvents(dir, eventsText ?? '');
+  const eventLog: EventLogState = { present: eventsText !== null, finished: events.some((e) => e.type === 'run_finished'),
+    ...(tornLine !== undefined ? { tornLine } : {}) };
+  return { run, events, timeline, eventLog };
 }
 
-function parseEvents(dir: string, text: string): RunEvent[] {
+/** The events of an event log; a torn last line (a crash mid-write) is skipped and its number returned. */
+function parseEvents(dir: string, text: string): { events: RunEvent[]; tornLine?: number } {
   const lines = text.split('\n');
   const events: RunEvent[] = [];
+  let tornLine: number | undefined;
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     try {
@@ -140,9 +149,10 @@ function parseEvents(dir: string, text: string): RunEvent[] {
       if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== '')) {
         throw new UsageError(`${join(dir, EVENTS_FILE)}:${i + 1}: malformed event line`);
       }
+      tornLine = i + 1;
     }
   });
-  return events;
+  return tornLine === undefined ? { events } : { events, tornLine };
 }
 
 function parseJson(dir: string, file: string, text: string): unknown {

@@ -1,7 +1,7 @@
 import type { ReportRun } from './report-run.js';
 import { layoutTable, type Align } from './table-layout.js';
-import { formatMs } from './text-table.js';
-import { formatRate } from './verdict-format.js';
+import { formatMs, sentAsked } from './text-table.js';
+import { formatRate, verdictHead } from './verdict-format.js';
 
 /** One key figure of the comparison: a label and one cell per run. */
 export interface CompareRow {
@@ -10,14 +10,15 @@ export interface CompareRow {
 }
 
 /**
- * The key figures of several runs side by side, one column per run: rollouts, requests, failures
- * and failure rate of the measured range, the longest downtime and the verdict.
+ * The key figures of several runs side by side, one column per run: rollouts, requests, requests
+ * sent of those asked, failures and failure rate of the measured range, the longest downtime and the verdict.
  */
 export function compareRows(runs: readonly ReportRun[]): CompareRow[] {
   const row = (figure: string, cell: (r: ReportRun) => string): CompareRow => ({ figure, cells: runs.map(cell) });
   return [
     row('rollouts', (r) => String(r.analysis.rollouts.length)),
     row('requests', (r) => String(r.analysis.overall.requests)),
+    row('sent/asked', (r) => sentAsked(r.analysis.overall)),
     row('failures', (r) => String(r.analysis.overall.failures)),
     row('failure rate', (r) => formatRate(r.analysis.overall.failureRate)),
     row('max downtime', (r) => formatMs(maxDowntime(r))),
@@ -38,6 +39,6 @@ export function maxDowntime(r: ReportRun): number {
 }
 
 function verdictCell(r: ReportRun): string {
-  if (r.verdict.pass) return 'PASS';
-  return `FAIL (${r.verdict.results.filter((x) => !x.pass).length})`;
+  const head = verdictHead(r.verdict);
+  return head === 'FAIL' ? `FAIL (${r.verdict.results.filter((x) => !x.pass).length})` : head;
 }

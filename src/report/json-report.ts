@@ -5,6 +5,8 @@ import type { ThresholdResult } from '../analysis/verdict-types.js';
 import type { RotationTrigger } from '../ports/events.js';
 import type { LoadSummary } from '../ports/load.js';
 import type { ReportRun } from './report-run.js';
+import type { Incompleteness } from '../analysis/completeness.js';
+import { runWarnings } from './run-notes.js';
 
 /** Version of the JSON report; bumped only when a documented key changes meaning or goes away. */
 export const JSON_REPORT_SCHEMA_VERSION = 1;
@@ -55,23 +57,46 @@ export interface JsonReportRun {
   rotations: Partial<Record<RotationTrigger, number>>;
   /** Leases issued, expired, revoked, and outstanding at the end of the log. */
   leases: { issued: number; expired: number; revoked: number; outstanding: number };
-  /** The load generator's own totals (sent, completed, errors, timeouts); absent when unknown. */
+  /**
+   * The load generator's own totals over the whole load (warm-up included): `model` (`open` |
+   * `closed`), `scheduled`, `sent`, `completed` (answered), `errors`, `timeouts`, `notSent`,
+   * `lagMs? {p99, max}`, `limitedBy?` (`max_in_flight` | `generator`); older runs have only
+   * sent, completed, errors and timeouts. Absent when unknown.
+   */
   load?: LoadSummary;
-  /** The thresholds' verdict: `pass` and one result per threshold (per rollout for `rollout.*`). */
-  verdict: { pass: boolean; results: JsonThresholdResult[] };
+  /**
+   * What a reader must know before trusting the figures, one sentence each: the run did not
+   * complete (what is missing), less than 95% of the schedule was sent (and why), rollouts were
+   * expected and none came, a rotation or the database failed. Empty when all is well.
+   */
+  warnings: string[];
+  /**
+   * The verdict: `pass`, one result per threshold (per rollout for `rollout.*`) and per check
+   * (failed rotation, database failure, incomplete run), and `incomplete {kind, reasons}` when
+   * the run's data is not whole (`kind` `interrupted` or `incomplete`; `pass` is then false).
+   */
+  verdict: { pass: boolean; results: JsonThresholdResult[]; incomplete?: Incompleteness };
 }
 
 /** Request statistics of a time window. */
 export interface JsonWindow {
   /** Length of the window in ms. */
   spanMs: number;
-  /** Requests started in the window. */
+  /** Requests scheduled in the window: every one has one outcome, `not_sent` included. */
   requests: number;
-  /** Requests whose outcome was not `ok`. */
+  /** Requests the schedule asked for (= requests). */
+  scheduled: number;
+  /** Requests sent: scheduled − notSent. */
+  sent: number;
+  /** Requests answered with an HTTP response (ok, http_4xx, http_5xx, body_error). */
+  answered: number;
+  /** Scheduled requests the generator could not start (outcome `not_sent`, a failure). */
+  notSent: number;
+  /** Requests whose outcome was not `ok` (not_sent included). */
   failures: number;
   /** failures / requests (ratio); 0 without requests. */
   failureRate: number;
-  /** Requests per outcome kind: ok, http_4xx, http_5xx, body_error, conn_refused, conn_reset, timeout, other. */
+  /** Requests per outcome kind: ok, http_4xx, http_5xx, body_error, conn_refused, conn_reset, timeout, other, not_sent. */
   byKind: Record<string, number>;
   /** Failures by `kind:cause` (e.g. `http_5xx:28P01`) or `kind`; largest first; sums to `failures`. */
   byCause: Record<string, number>;
@@ -81,19 +106,23 @@ export interface JsonWindow {
   downtimeMs: number;
 }
 
-/** One rollout and the requests started in its window. */
+/** One rollout (or several whose windows overlapped, merged) and the requests started in its window. */
 export interface JsonRollout extends JsonWindow {
   /** Position in start order, from 1. */
   index: number;
-  /** Revision the rollout moved to. */
+  /** Revision the (last) rollout moved to. */
   revision: number;
-  /** What caused it: `refresh`, `at`, `revoke`... */
-  trigger: RotationTrigger;
-  /** `rollout_started`, run-clock ms. */
+  /** Revisions of every rollout merged into this row, in start order. */
+  revisions: number[];
+  /** What caused it: `refresh`, `at`, `revoke`...; merged rollouts joined with `+`: `refresh+at`. */
+  trigger: string;
+  /** Trigger of every rollout merged into this row, in start order. */
+  triggers: RotationTrigger[];
+  /** (First) `rollout_started`, run-clock ms. */
   startMs: number;
   /** Start relative to the measured range's start, ms (negative during warm-up). */
   offsetMs: number;
-  /** completed − started, ms; null when it never completed. */
+  /** Last completion − first start, ms; null when any merged rollout never completed. */
   durationMs: number | null;
   /** Kubernetes target: Secret changed (ESO) → rollout started (Wave), ms; absent elsewhere. */
   secretToRolloutMs?: number;
@@ -145,7 +174,9 @@ function jsonRun(r: ReportRun): JsonReportRun {
     rotations: { ...a.rotations },
     leases: { ...a.leases },
     ...(r.run.load ? { load: { ...r.run.load } } : {}),
-    verdict: { pass: r.verdict.pass, results: r.verdict.results.map(jsonResult) },
+    warnings: runWarnings(r),
+    verdict: { pass: r.verdict.pass, results: r.verdict.results.map(jsonResult),
+      ...(r.verdict.incomplete ? { incomplete: { kind: r.verdict.incomplete.kind, reasons: [...r.verdict.incomplete.reasons] } } : {}) },
   };
 }
 
@@ -159,7 +190,8 @@ function jsonResult(x: ThresholdResult): JsonThresholdResult {
 
 function jsonRollout(ro: RolloutStats, measureFromMs: number): JsonRollout {
   return {
-    index: ro.index, revision: ro.revision, trigger: ro.trigger, startMs: ro.startMs, offsetMs: micro(ro.startMs - measureFromMs),
+    index: ro.index, revision: ro.revision, revisions: [...ro.revisions], trigger: ro.trigger, triggers: [...ro.triggers],
+    startMs: ro.startMs, offsetMs: micro(ro.startMs - measureFromMs),
     durationMs: ro.durationMs,
     ...(ro.secretToRolloutMs !== undefined ? { secretToRolloutMs: micro(ro.secretToRolloutMs) } : {}),
     completed: ro.completed, window: { ...ro.window }, ...jsonWindow(ro),
@@ -168,7 +200,8 @@ function jsonRollout(ro: RolloutStats, measureFromMs: number): JsonRollout {
 
 function jsonWindow(s: WindowStats): JsonWindow {
   return {
-    spanMs: s.spanMs, requests: s.requests, failures: s.failures, failureRate: s.failureRate,
+    spanMs: s.spanMs, requests: s.requests, scheduled: s.scheduled, sent: s.sent, answered: s.answered, notSent: s.notSent,
+    failures: s.failures, failureRate: s.failureRate,
     byKind: { ...s.byKind }, byCause: { ...s.byCause }, latencyMs: { ...s.latencyMs }, downtimeMs: s.downtimeMs,
   };
 }

@@ -1,7 +1,7 @@
 import type { RunAnalysis } from '../analysis/analyze.js';
 import type { ThresholdResult } from '../analysis/verdict-types.js';
 import type { ReportRun } from './report-run.js';
-import { formatLimit, formatMetricValue, resultDetail, resultName } from './verdict-format.js';
+import { formatLimit, formatMetricValue, isCheck, resultDetail, resultName } from './verdict-format.js';
 
 /**
  * The `--format junit` report, for CI test-result views. One `<testsuite>` per run, named
@@ -9,7 +9,9 @@ import { formatLimit, formatMetricValue, resultDetail, resultName } from './verd
  * rollout × threshold, run-wide thresholds one each. A testcase's classname is `vaultctl.<label>`
  * and its name says which rollout met or broke which SLO, e.g.
  * `rollout 2 (refresh): rollout.failure_rate < 0.1%`. A failed one carries a `<failure>` whose
- * message holds the observed value. `time` is the judged window's length in seconds.
+ * message holds the observed value. Checks (a failed rotation, a database failure, an incomplete
+ * run) are testcases named by what happened, e.g. `rotation at 16.0s (refresh) failed`, whose
+ * failure message is the error or what is missing. `time` is the judged window's length in seconds.
  */
 export function renderJunitReport(runs: readonly ReportRun[]): string {
   const suites = runs.map(suite);
@@ -37,6 +39,9 @@ function suite(run: ReportRun): string {
 function testcase(classname: string, r: ThresholdResult, a: RunAnalysis): string {
   const open = `    <testcase classname="${xml(classname)}" name="${xml(resultName(r, a))}" time="${windowSeconds(r, a).toFixed(3)}"`;
   if (r.pass) return `${open}/>\n`;
+  if (isCheck(r.metric)) {
+    return `${open}>\n      <failure type="${r.metric}" message="${xml(resultDetail(r))}">${xml(`${r.expression}\n${r.note ?? ''}`, false)}</failure>\n    </testcase>\n`;
+  }
   const message = `${resultDetail(r)}; limit ${r.op} ${formatLimit(r.metric, r.limit)}`;
   const body = [`${resultName(r, a)}`, `observed: ${formatMetricValue(r.metric, r.observed)}`,
     `limit: ${r.op} ${formatLimit(r.metric, r.limit)}`, ...(r.note ? [`note: ${r.note}`] : [])].join('\n');

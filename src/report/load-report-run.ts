@@ -1,4 +1,5 @@
 import { analyzeRun, type RunAnalysis } from '../analysis/analyze.js';
+import { expectsRollouts, findIncompleteness } from '../analysis/completeness.js';
 import { evaluateThresholds, mergeThresholds } from '../analysis/verdict.js';
 import { UsageError } from '../errors/errors.js';
 import { readResultsDir } from '../recorder/results-dir.js';
@@ -14,11 +15,12 @@ export interface ReportOverrides {
 /**
  * Reads a results directory and re-runs the analysis offline (no database, no cluster) from
  * events.ndjson + timeline.json with the scenario's own settle and lead, then judges it against
- * the scenario's thresholds merged with the overrides. A missing or malformed directory is a
+ * the scenario's thresholds merged with the overrides, with what the scenario expected (rollouts)
+ * and how the run ended (status, event log). A missing or malformed directory is a
  * UsageError naming it. The label is the scenario name (uniqueLabels makes several distinct).
  */
 export async function loadReportRun(dir: string, overrides: ReportOverrides = {}): Promise<ReportRun> {
-  const { run, events, timeline } = await readResultsDir(dir);
+  const { run, events, timeline, eventLog } = await readResultsDir(dir);
   const scenario = run.scenario;
   if (typeof scenario?.name !== 'string') throw new UsageError(`${dir}/run.json has no scenario`);
   let analysis: RunAnalysis;
@@ -35,7 +37,13 @@ export async function loadReportRun(dir: string, overrides: ReportOverrides = {}
     throw new UsageError(`${dir}/timeline.json cannot be analysed: ${(err as Error).message}`);
   }
   const thresholds = mergeThresholds(Array.isArray(scenario.thresholds) ? scenario.thresholds : [], overrides.thresholds ?? []);
-  return { label: scenario.name, dir, run, events, timeline, analysis, verdict: evaluateThresholds(analysis, thresholds) };
+  // A stored run is judged on what it holds: a run that did not complete, or whose event log is
+  // missing or cut short, never passes (its missing part could hold any number of failures).
+  const verdict = evaluateThresholds(analysis, thresholds, {
+    expectRollouts: expectsRollouts(scenario),
+    incomplete: findIncompleteness(run.status, eventLog, run.error),
+  });
+  return { label: scenario.name, dir, run, events, timeline, analysis, verdict };
 }
 
 /** Makes labels unique in place of order: the second `graceful-three` becomes `graceful-three#2`. */

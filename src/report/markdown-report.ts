@@ -2,13 +2,15 @@ import type { RolloutStats } from '../analysis/analyze.js';
 import type { WindowStats } from '../analysis/stats.js';
 import type { ReportRun } from './report-run.js';
 import { compareRows } from './compare-table.js';
-import { formatMs } from './text-table.js';
-import { formatLatency, formatMetricValue, formatRate, resultSubject, verdictWord } from './verdict-format.js';
+import { formatMs, sentAsked } from './text-table.js';
+import { loadSentence, runWarnings } from './run-notes.js';
+import { formatLatency, formatMetricValue, formatRate, isCheck, resultSubject, verdictWord } from './verdict-format.js';
 
 /**
  * The `--format markdown` report, GitHub-flavoured, for `$GITHUB_STEP_SUMMARY` and PR comments:
- * a heading with ✅/❌ per run, the rollout table, the baseline and overall rows, and a table of
- * threshold results. Several runs get a comparison table (one column per run) first.
+ * a heading with ✅/❌ per run, warnings (an incomplete run, a schedule not delivered, missing
+ * rollouts, failed rotations), the rollout table, the baseline and overall rows, what the load
+ * generator sent, and a table of threshold results. Several runs get a comparison table (one column per run) first.
  */
 export function renderMarkdownReport(runs: readonly ReportRun[]): string {
   if (runs.length === 1) return renderRunMarkdown(runs[0], '##');
@@ -32,16 +34,22 @@ export function renderRunMarkdown(run: ReportRun, heading: '##' | '###'): string
     '',
   ];
   if (run.run.error) out.push(`> ${md(run.run.error)}`, '');
-  const rows = [['#', 'trigger', 'start', 'duration', 'requests', 'failures', 'rate', 'downtime', 'p99', 'causes']];
+  const warnings = runWarnings(run);
+  if (warnings.length > 0) out.push(warnings.map((w) => `> ⚠️ ${md(w)}`).join('\n>\n'), '');
+  const rows = [['#', 'trigger', 'start', 'duration', 'sent/asked', 'failures', 'rate', 'downtime', 'p99', 'causes']];
   for (const r of a.rollouts) rows.push(rolloutCells(r, a.measureFromMs));
   rows.push(['', '*baseline*', '', formatMs(a.baseline.spanMs), ...statCells(a.baseline)]);
   rows.push(['', '*overall*', '', formatMs(a.overall.spanMs), ...statCells(a.overall)]);
   out.push(mdTable(rows, ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']));
+  const load = loadSentence(run.run.load);
+  if (load) out.push('', `Load: ${md(load)}`);
   if (run.verdict.results.length > 0) {
     const results = [['', 'threshold', 'subject', 'observed', 'note']];
     for (const r of run.verdict.results) {
-      results.push([r.pass ? '✅' : '❌', `\`${r.expression.replace(/\|/g, '\\|')}\``, md(resultSubject(r, a)),
-        formatMetricValue(r.metric, r.observed), md(r.note ?? '')]);
+      // A check is no threshold: what happened goes in as plain text, not code.
+      const what = isCheck(r.metric) ? md(r.expression) : `\`${r.expression.replace(/\|/g, '\\|')}\``;
+      results.push([r.pass ? '✅' : '❌', what, md(resultSubject(r, a)),
+        isCheck(r.metric) ? '' : formatMetricValue(r.metric, r.observed), md(r.note ?? '')]);
     }
     out.push('', mdTable(results, ['left', 'left', 'left', 'right', 'left']));
   }
@@ -57,7 +65,7 @@ function rolloutCells(r: RolloutStats, measureFromMs: number): string[] {
 
 function statCells(s: WindowStats): string[] {
   const causes = Object.entries(s.byCause).map(([cause, n]) => `\`${cause.replace(/\|/g, '\\|')}\`×${n}`).join(' ');
-  return [String(s.requests), String(s.failures), formatRate(s.failureRate), formatMs(s.downtimeMs),
+  return [sentAsked(s), String(s.failures), formatRate(s.failureRate), formatMs(s.downtimeMs),
     formatLatency(s.latencyMs.p99), causes || '-'];
 }
 

@@ -1,6 +1,5 @@
-import type { RunAnalysis } from '../analysis/analyze.js';
-import type { Verdict } from '../analysis/verdict-types.js';
 import type { ReportRun } from './report-run.js';
+import { loadSentence, runWarnings, type NotedRun } from './run-notes.js';
 import { renderCompareText } from './compare-table.js';
 import { layoutTable } from './table-layout.js';
 import { formatMs, renderRunTable } from './text-table.js';
@@ -30,15 +29,18 @@ export function renderRunText(run: ReportRun, opts: TextReportOptions, withDir =
     head.push(`status: ${run.run.status}${run.run.error ? ` — ${run.run.error}` : ''}`);
   }
   const table = renderRunTable(run.analysis, { color: opts.color, scenarioName: run.run.scenario.name });
-  return (head.length ? head.join('\n') + '\n' : '') + table + renderVerdictLines(run.analysis, run.verdict, opts);
+  return (head.length ? head.join('\n') + '\n' : '') + table + renderVerdictLines(run, opts);
 }
 
 /**
- * The lines printed under a run table: the baseline in a sentence, lease counts, one line per
- * threshold result (✓/✗, `rollout 2 (refresh): rollout.failure_rate < 0.1%`, what was observed)
- * and the verdict. `rotate-test` prints the same lines after its table.
+ * The lines printed under a run table: the baseline in a sentence, lease counts, what the load
+ * generator sent (run.json `load`), warnings (an incomplete run, a schedule not delivered, missing
+ * rollouts, failed rotations), one line per threshold result (✓/✗, `rollout 2 (refresh):
+ * rollout.failure_rate < 0.1%`, what was observed) and the verdict. `rotate-test` prints the same
+ * lines after its table.
  */
-export function renderVerdictLines(analysis: RunAnalysis, verdict: Verdict, opts: TextReportOptions): string {
+export function renderVerdictLines(run: NotedRun, opts: TextReportOptions): string {
+  const { analysis, verdict } = run;
   const paint = (code: string, text: string) => (opts.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const b = analysis.baseline;
   const n = analysis.rollouts.length;
@@ -48,6 +50,9 @@ export function renderVerdictLines(analysis: RunAnalysis, verdict: Verdict, opts
       `outside ${n} rollout ${n === 1 ? 'window' : 'windows'}`,
     `leases: ${l.issued} issued, ${l.expired} expired, ${l.revoked} revoked, ${l.outstanding} outstanding`,
   ];
+  const load = loadSentence(run.run.load);
+  if (load) lines.push(`load: ${load}`);
+  lines.push(...runWarnings(run).map((w) => paint('33', `warning: ${w}`)));
   const reactions = analysis.rollouts.filter((r) => r.secretToRolloutMs !== undefined);
   if (reactions.length > 0) {
     lines.push(`secret changed → rollout started: ${reactions.map((r) => `#${r.index} ${formatMs(r.secretToRolloutMs!)}`).join(', ')}`);

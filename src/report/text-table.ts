@@ -10,12 +10,14 @@ export interface RunTableOptions {
   scenarioName: string;
 }
 
-const HEADER = ['#', 'trigger', 'start', 'duration', 'requests', 'failures', 'rate', 'downtime', 'p99', 'causes'];
+const HEADER = ['#', 'trigger', 'start', 'duration', 'sent/asked', 'failures', 'rate', 'downtime', 'p99', 'causes'];
 const ALIGN: Align[] = ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'];
 
 /**
  * The terminal table of a run: a title, one row per rollout (start in seconds from the measure
- * start), then the baseline (everything outside rollout windows) and the overall measured range.
+ * start; overlapping rollouts share a row, triggers joined `refresh+at`), then the baseline
+ * (everything outside rollout windows) and the overall measured range. `sent/asked` is requests
+ * sent of requests scheduled (the rate's denominator); failures include those never sent.
  */
 export function renderRunTable(analysis: RunAnalysis, opts: RunTableOptions): string {
   const paint = painter(opts.color);
@@ -48,13 +50,18 @@ function statCells(s: WindowStats, paint: Paint): string[] {
   const bad = (text: string, isBad: boolean) => (isBad ? paint('31', text) : text);
   const causes = Object.entries(s.byCause).map(([cause, n]) => `${cause}×${n}`).join(' ');
   return [
-    String(s.requests),
+    bad(sentAsked(s), s.notSent > 0),
     bad(String(s.failures), s.failures > 0),
     bad(`${(s.failureRate * 100).toFixed(3)}%`, s.failures > 0),
     bad(formatMs(s.downtimeMs), s.downtimeMs > 0),
     s.latencyMs.p99 === null ? '-' : formatLatency(s.latencyMs.p99),
     causes === '' ? '-' : causes,
   ];
+}
+
+/** `5998/6000`: requests sent of requests scheduled. */
+export function sentAsked(s: WindowStats): string {
+  return `${s.sent}/${s.scheduled}`;
 }
 
 /** `850ms` below a second, `4.21s` above. */

@@ -7,6 +7,7 @@ import type { ThresholdMetric, ThresholdSpec } from './model.js';
  *
  *   <threshold> ::= <metric> <op> <value>
  *   <metric>    ::= "rollout.failure_rate" | "baseline.failure_rate"      ; rates
+ *                 | "load.sent_ratio"                                    ; sent / scheduled
  *                 | "rollout.downtime" | "rollout.duration"
  *                 | "rollout.latency.p99" | "latency.p99"                ; times
  *                 | "leases.outstanding"                                 ; a count
@@ -34,6 +35,7 @@ const METRICS: Record<ThresholdMetric, MetricKind> = {
   'rollout.latency.p99': 'time',
   'latency.p99': 'time',
   'leases.outstanding': 'count',
+  'load.sent_ratio': 'rate',
 };
 
 /** Every metric a threshold may name. */

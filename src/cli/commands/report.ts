@@ -25,7 +25,8 @@ export function newReportCommand(rt: Runtime, deps: { version: string } = { vers
 The analysis is re-run from events.ndjson + timeline.json: no database, no cluster needed.
 
 Formats:
-  text      the per-rollout table, the baseline, one line per threshold result, the verdict
+  text      the per-rollout table (sent/asked per row), the baseline, what the load generator sent,
+            warnings, one line per threshold result, the verdict
   json      versioned document (schemaVersion 1, keys documented in the README): runs[], each with
             rollouts, baseline, overall, leases and verdict; rates are ratios, times ms
   markdown  GitHub-flavoured tables with ✅/❌, for PR comments and job summaries
@@ -37,15 +38,25 @@ Several directories: text and markdown start with one column per run (rollouts, 
 failures, failure rate, max downtime, verdict), then each run's own table.
 
 Thresholds: metrics rollout.failure_rate, rollout.downtime, rollout.duration, rollout.latency.p99
-(judged per rollout), baseline.failure_rate, latency.p99, leases.outstanding; ops < <= > >= == !=;
-values 0.1% or 0.001, 500ms/2s/1m, integers. A --threshold replaces every scenario threshold of
-its metric and adds new metrics. A rollout that never completed fails rollout.duration.
+(judged per rollout), baseline.failure_rate, latency.p99, leases.outstanding, load.sent_ratio
+(sent / scheduled requests); ops < <= > >= == !=; values 0.1% or 0.001, 500ms/2s/1m, integers.
+A --threshold replaces every scenario threshold of its metric and adds new metrics. A rollout
+that never completed fails rollout.duration. Rollouts that overlap share one row (trigger
+"refresh+at"). A scenario that rotates and rolls its workload but shows no rollout fails every
+rollout.* threshold ("expected rollouts, none observed"); each failed rotation (rotation_failed)
+and database failure is a failed result of its own.
+
+Missing data never passes: a run whose status is not completed (running: killed or still going;
+interrupted; failed), or whose events.ndjson is missing or truncated (a torn last line, no
+run_finished event), prints a warning naming what is missing and the verdict INCOMPLETE
+(INTERRUPTED for an interrupted run), and exits 99.
 
 GitHub Actions: when GITHUB_STEP_SUMMARY is set, the markdown report is appended to that file,
 whatever --format is.
 
-Exit codes: 0 every threshold held, 99 a threshold was crossed in any run (after the report is
-written), 2 bad usage (missing or malformed directory, malformed --threshold).
+Exit codes: 0 every threshold held in complete runs, 99 a threshold was crossed, a rotation or the
+database failed, or a run is incomplete or interrupted, in any run (after the report is written),
+2 bad usage (missing or malformed directory, malformed --threshold).
 
 Environment: VAULTCTL_FORMAT, VAULTCTL_REPORT_OUT, VAULTCTL_THRESHOLDS ("expr; expr").
 

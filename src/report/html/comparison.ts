@@ -1,6 +1,8 @@
 import type { RolloutStats } from '../../analysis/analyze.js';
 import type { ReportRun } from '../report-run.js';
 import { escapeHtml } from './html-escape.js';
+import { sentAsked } from '../text-table.js';
+import { verdictHead } from '../verdict-format.js';
 import { formatLatency, formatMs, formatRate, formatSeconds, formatWallClock } from './format.js';
 
 /** A comparison row: its name and how to read it off one run. */
@@ -20,7 +22,7 @@ const ROWS: Row[] = [
   { name: 'scenario', value: (r) => r.run.scenario.name },
   { name: 'status', value: (r) => r.run.status, bad: (r) => r.run.status !== 'completed' },
   { name: 'started', value: (r) => formatWallClock(r.run.startedAt) },
-  { name: 'verdict', value: (r) => (r.verdict.pass ? 'pass' : 'fail'), bad: (r) => !r.verdict.pass },
+  { name: 'verdict', value: (r) => verdictHead(r.verdict).toLowerCase(), bad: (r) => !r.verdict.pass },
   { name: 'measured', value: (r) => formatSeconds(r.analysis.measureToMs - r.analysis.measureFromMs) },
   { name: 'rollouts', value: (r) => String(r.analysis.rollouts.length) },
   {
@@ -53,6 +55,7 @@ const ROWS: Row[] = [
   },
   { name: 'baseline rate', value: (r) => formatRate(r.analysis.baseline.failureRate), bad: (r) => r.analysis.baseline.failures > 0 },
   { name: 'overall requests', value: (r) => String(r.analysis.overall.requests) },
+  { name: 'overall sent/asked', value: (r) => sentAsked(r.analysis.overall), bad: (r) => r.analysis.overall.notSent > 0 },
   { name: 'overall rate', value: (r) => formatRate(r.analysis.overall.failureRate), bad: (r) => r.analysis.overall.failures > 0 },
   { name: 'overall p99', value: (r) => formatLatency(r.analysis.overall.latencyMs.p99) },
   { name: 'leases outstanding', value: (r) => String(r.analysis.leases.outstanding), bad: (r) => r.analysis.leases.outstanding > 0 },

@@ -3,7 +3,7 @@ import { formatMs } from '../text-table.js';
 
 // The same number formats as the text report, so HTML and text agree figure for figure.
 export { formatMs };
-import { formatLatency, formatRate } from '../verdict-format.js';
+import { formatLatency, formatMetricValue, formatRate } from '../verdict-format.js';
 
 export { formatLatency, formatRate };
 
@@ -22,10 +22,7 @@ export function formatCauses(byCause: Record<string, number>): string {
 
 /** A threshold value in the unit of its metric: ratios as %, times as ms/s, counts as numbers. */
 export function formatThresholdValue(metric: ThresholdResult['metric'], value: number | null): string {
-  if (value === null) return '-';
-  if (metric.endsWith('failure_rate')) return formatRate(value);
-  if (metric === 'leases.outstanding') return String(value);
-  return formatMs(value);
+  return value === null ? '-' : formatMetricValue(metric, value);
 }
 
 /** A wall-clock ISO time shown as `2026-11-22 05:52:41 UTC`; anything unparsable is shown as is. */

@@ -7,8 +7,14 @@ import {
   formatCauses, formatLatency, formatMs, formatRate, formatSeconds, formatThresholdValue, formatWallClock,
 } from './format.js';
 import { renderTimelineSvg } from './svg-timeline.js';
+import { sentAsked } from '../text-table.js';
+import { loadSentence, runWarnings } from '../run-notes.js';
+import { verdictHead } from '../verdict-format.js';
 
-/** One run's section: header, verdict, per-rollout table and timeline. `n` numbers it (from 1). */
+/**
+ * One run's section: header (with what the load generator sent and any warnings), verdict,
+ * per-rollout table and timeline. `n` numbers it (from 1).
+ */
 export function renderRunSection(run: ReportRun, n: number): string {
   const id = `run-${n}`;
   return [
@@ -26,8 +32,10 @@ export function renderRunSection(run: ReportRun, n: number): string {
 
 function renderHeader(run: ReportRun): string {
   const { run: file, analysis } = run;
-  const verdict = run.verdict.pass ? '<span class="badge pass">PASS</span>' : '<span class="badge fail">FAIL</span>';
+  const head = verdictHead(run.verdict);
+  const verdict = `<span class="badge ${head === 'PASS' ? 'pass' : 'fail'}">${head}</span>`;
   const load = file.scenario.load;
+  const sent = loadSentence(file.load);
   const facts: Array<[string, string]> = [
     // Three pairs to a row; the results path goes last since it can be long.
     ['scenario', file.scenario.name],
@@ -44,12 +52,15 @@ function renderHeader(run: ReportRun): string {
     `<h2>${escapeHtml(run.label)} ${verdict} <span class="badge status ${escapeHtml(file.status)}">${escapeHtml(file.status)}</span></h2>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`,
     file.error === undefined ? '' : `<p class="error">${escapeHtml(file.error)}</p>`,
+    sent === undefined ? '' : `<p class="load">Load: ${escapeHtml(sent)}</p>`,
+    ...runWarnings(run).map((w) => `<p class="warning">Warning: ${escapeHtml(w)}</p>`),
   ].filter((s) => s !== '').join('\n');
 }
 
-/** The verdict and one row per threshold result. */
+/** The verdict and one row per threshold result (and per check: a failed rotation, an incomplete run). */
 export function renderVerdict(verdict: Verdict): string {
-  const word = verdict.pass ? '<strong class="pass">pass</strong>' : '<strong class="fail">fail</strong>';
+  const word = verdict.pass ? '<strong class="pass">pass</strong>'
+    : `<strong class="fail">${verdict.incomplete ? verdictHead(verdict).toLowerCase() : 'fail'}</strong>`;
   if (verdict.results.length === 0) return `<p class="verdict">Verdict: ${word}: the scenario sets no thresholds.</p>`;
   const failed = verdict.results.filter((r) => !r.pass).length;
   const head = `<p class="verdict">Verdict: ${word}: ${verdict.results.length - failed} of ${verdict.results.length} threshold results passed.</p>`;
@@ -69,7 +80,7 @@ export function renderVerdict(verdict: Verdict): string {
   ].join('\n');
 }
 
-const HEADER = ['#', 'trigger', 'start', 'duration', 'requests', 'failures', 'rate', 'downtime', 'p99', 'causes'];
+const HEADER = ['#', 'trigger', 'start', 'duration', 'sent/asked', 'failures', 'rate', 'downtime', 'p99', 'causes'];
 const TEXT_COLUMNS = new Set([1, 9]);
 
 /** The per-rollout table: the text table's rows and figures (rollouts, then baseline and overall). */
@@ -91,7 +102,7 @@ function summaryRow(label: string, s: WindowStats): string {
 
 function cells(lead: string[], s: WindowStats): string {
   const stats: Array<[string, boolean]> = [
-    [String(s.requests), false],
+    [sentAsked(s), s.notSent > 0],
     [String(s.failures), s.failures > 0],
     [formatRate(s.failureRate), s.failures > 0],
     [formatMs(s.downtimeMs), s.downtimeMs > 0],

@@ -22,11 +22,13 @@ td.bad { color: var(--fail); font-weight: 600; }
 .badge.pass { background: var(--pass); }
 .badge.fail { background: var(--fail); }
 .badge.status { background: #57606a; }
-.badge.status.failed, .badge.status.interrupted { background: #9a6700; }
+.badge.status.failed, .badge.status.interrupted, .badge.status.running { background: #9a6700; }
 .verdict { margin: 10px 0 6px; font-size: 15px; }
 .verdict .pass { color: var(--pass); }
 .verdict .fail { color: var(--fail); }
 .error { color: var(--fail); white-space: pre-wrap; }
+.load { margin: 4px 0; }
+.warning { margin: 4px 0; padding: 4px 10px; border-left: 4px solid #9a6700; background: #fff8c5; }
 figure { margin: 10px 0 0; max-width: 1400px; }
 figcaption { color: var(--muted); font-size: 12.5px; margin-top: 2px; }
 svg.timeline { display: block; font-size: 12px; font-family: inherit; background: #fff; }

@@ -61,10 +61,13 @@ export function renderRolloutWindows(analysis: RunAnalysis, g: Geometry): string
 function windowDetails(r: RolloutStats, measureFromMs: number): string {
   const rel = (ms: number) => formatSeconds(ms - measureFromMs);
   return [
-    `Rollout ${r.index}: ${r.trigger} → revision ${r.revision}`,
+    r.revisions.length > 1
+      ? `Rollout ${r.index}: ${r.trigger} → revisions ${r.revisions.join(', ')} (overlapping, one window)`
+      : `Rollout ${r.index}: ${r.trigger} → revision ${r.revision}`,
     `start ${rel(r.startMs)}, duration ${r.durationMs === null ? 'incomplete' : formatMs(r.durationMs)}`,
     `window ${rel(r.window.fromMs)} – ${rel(r.window.toMs)}`,
     `requests ${r.requests}, failures ${r.failures} (rate ${formatRate(r.failureRate)})`,
+    ...(r.notSent > 0 ? [`sent ${r.sent} of ${r.scheduled} scheduled`] : []),
     `downtime ${formatMs(r.downtimeMs)}, p99 ${formatLatency(r.latencyMs.p99)}`,
     `causes ${formatCauses(r.byCause)}`,
   ].join('\n');

@@ -15,6 +15,8 @@ export const KIND_COLOURS: Record<FailureKind, string> = {
   conn_reset: '#9467bd',
   timeout: '#8c564b',
   other: '#7f7f7f',
+  // Requests the generator never sent: a colour apart from the answered and refused ones.
+  not_sent: '#17becf',
 };
 
 /**

@@ -90,7 +90,43 @@ describe('rotate-test with thresholds', () => {
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q', '--threshold', 'rollout.failure_rate < 0.1%'],
       { abortAfterMs: 9000, env: baseEnv() });
     expect(code, rt.err()).toBe(105);
-    expect(readRun(out).status).toBe('interrupted');
+    // stdout says how the run ended (after the partial table when the load had started): never PASS
+    expect(rt.out()).toMatch(/^verdict: INTERRUPTED\b/m);
+    expect(rt.out()).not.toContain('PASS');
+    const run = readRun(out);
+    expect(run.status).toBe('interrupted');
+    if (run.verdict) expect(run.verdict).toMatchObject({ pass: false, incomplete: { kind: 'interrupted' } });
+    expectNothingLeft();
+  });
+
+  it('rotations that all fail leave no rollout: the rollout thresholds and each failed rotation fail the run', async () => {
+    // The second issue of this role fails (the table exists by then): every rotation fails, nothing rolls.
+    const file = join(dirs.out, 'rotation-fails.yaml');
+    writeFileSync(file, `apiVersion: vaultctl.dev/v1alpha1
+kind: Scenario
+metadata: {name: rotation-fails}
+database:
+  role:
+    creationStatements:
+      - CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';
+      - GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";
+      - CREATE TABLE issued_once (id int);
+delivery: {refreshInterval: 2s, reload: restart}
+workload: {replicas: 2}
+load: {rate: 50, connections: 4, duration: 5s, warmUp: 1s, timeout: 2s}
+thresholds: [rollout.failure_rate < 1%]
+`);
+    const out = join(dirs.out, 'rotation-fails');
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q'], { env: baseEnv() });
+    expect(code, rt.err()).toBe(99);
+    expect(rt.out()).toContain('rotation-fails: 0 rollouts');
+    expect(rt.out()).toMatch(/warning: rotation at 2\.\ds \(refresh\) failed: .*issued_once/);
+    expect(rt.out()).toContain('warning: expected rollouts, none observed');
+    expect(rt.out()).toMatch(/✗ {2}rollouts: rollout\.failure_rate < 1% +nothing observed \(expected rollouts, none observed\)/);
+    expect(rt.out()).toMatch(/\nverdict: FAIL \(\d+ of \d+ failed\)\n/);
+    const run = readRun(out);
+    expect(run.status).toBe('completed');
+    expect(run.verdict.results.filter((r: { metric: string }) => r.metric === 'rotation.failed').length).toBeGreaterThanOrEqual(1);
     expectNothingLeft();
   });
 

@@ -33,19 +33,55 @@ describe('analyzeRun', () => {
     expect(Math.abs(a.rollouts[0].latencyMs.p99! / 10 - 1)).toBeLessThan(0.05);
   });
 
-  it('counts a request in every overlapping rollout window but once in overall', () => {
+  it('merges overlapping rollout windows into one row, so a request counts once', () => {
     const rec = new TimelineRecorder({ binMs: 10 });
     for (let t = 0; t < 10_000; t += 10) rec.record({ start: t, latencyMs: 1, kind: t === 4500 ? 'conn_reset' : 'ok' });
     const events: RunEvent[] = [
       { t: 1000, type: 'rollout_started', revision: 2, trigger: 'refresh', replicas: 2 },
       { t: 3000, type: 'rollout_completed', revision: 2 },
-      { t: 4000, type: 'rollout_started', revision: 3, trigger: 'refresh', replicas: 2 },
+      // starts while rollout 2 is still settling (until 5000): one window 1000–8000
+      { t: 4000, type: 'rollout_started', revision: 3, trigger: 'at', replicas: 2 },
       { t: 6000, type: 'rollout_completed', revision: 3 },
     ];
     const a = analyzeRun({ events, timeline: rec, settleMs: 2000, measureFromMs: 0, measureToMs: 10_000 });
-    expect(a.rollouts.map((r) => r.failures)).toEqual([1, 1]);
+    expect(a.rollouts).toHaveLength(1);
+    expect(a.rollouts[0]).toMatchObject({ index: 1, trigger: 'refresh+at', triggers: ['refresh', 'at'], revisions: [2, 3],
+      revision: 3, startMs: 1000, durationMs: 5000, completed: true, window: { fromMs: 1000, toMs: 8000 },
+      requests: 700, failures: 1 });
     expect(a.baseline).toMatchObject({ spanMs: 3000, requests: 300, failures: 0 });
     expect(a.overall.failures).toBe(1);
+    expect(a.rollouts[0].requests + a.baseline.requests).toBe(a.overall.requests);
+  });
+
+  it('merges through the lead of the next window, and not when windows only touch', () => {
+    const rec = new TimelineRecorder({ binMs: 10 });
+    for (let t = 0; t < 10_000; t += 10) rec.record({ start: t, latencyMs: 1, kind: 'ok' });
+    const at = (startA: number, startB: number): RunEvent[] => [
+      { t: startA, type: 'rollout_started', revision: 2, trigger: 'refresh', replicas: 1 },
+      { t: startA + 500, type: 'rollout_completed', revision: 2 },
+      { t: startB, type: 'rollout_started', revision: 3, trigger: 'refresh', replicas: 1 },
+      { t: startB + 500, type: 'rollout_completed', revision: 3 },
+    ];
+    const run = (events: RunEvent[]) => analyzeRun({ events, timeline: rec, settleMs: 1000, leadMs: 250, measureFromMs: 0, measureToMs: 10_000 });
+    // first closes at 2500; second opens at 2700 − 250 = 2450: one row, triggers refresh+refresh
+    expect(run(at(1000, 2700)).rollouts.map((r) => [r.trigger, r.window.fromMs, r.window.toMs, r.durationMs]))
+      .toEqual([['refresh+refresh', 750, 4200, 2200]]);
+    // second opens at 2750 − 250 = 2500, exactly where the first closes: two rows, no shared bin
+    const apart = run(at(1000, 2750));
+    expect(apart.rollouts.map((r) => [r.window.fromMs, r.window.toMs])).toEqual([[750, 2500], [2500, 4250]]);
+    expect(apart.rollouts.map((r) => r.requests)).toEqual([175, 175]);
+  });
+
+  it('makes a merged row incomplete when any of its rollouts never completed', () => {
+    const rec = new TimelineRecorder({ binMs: 10 });
+    for (let t = 0; t < 10_000; t += 10) rec.record({ start: t, latencyMs: 1, kind: 'ok' });
+    const events: RunEvent[] = [
+      { t: 1000, type: 'rollout_started', revision: 2, trigger: 'refresh', replicas: 1 },
+      { t: 1500, type: 'rollout_started', revision: 3, trigger: 'revoke', replicas: 1 },
+      { t: 2000, type: 'rollout_completed', revision: 3 },
+    ];
+    const [row] = analyzeRun({ events, timeline: rec, settleMs: 1000, measureFromMs: 0, measureToMs: 10_000 }).rollouts;
+    expect(row).toMatchObject({ trigger: 'refresh+revoke', completed: false, durationMs: null, window: { fromMs: 1000, toMs: 10_000 } });
   });
 
   it('clips a rollout that started during warm-up to the measured range', () => {

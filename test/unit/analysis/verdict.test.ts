@@ -9,8 +9,10 @@ import { syntheticRun } from './fixture.js';
 function stats(over: Partial<WindowStats> = {}): WindowStats {
   const requests = over.requests ?? 1000;
   const failures = over.failures ?? 0;
+  const notSent = over.notSent ?? 0;
   return {
-    spanMs: 2000, requests, failures, failureRate: requests > 0 ? failures / requests : 0,
+    spanMs: 2000, requests, scheduled: requests, sent: requests - notSent, answered: requests - failures, notSent,
+    failures, failureRate: requests > 0 ? failures / requests : 0,
     byKind: Object.fromEntries(OUTCOME_KINDS.map((k) => [k, 0])) as Record<OutcomeKind, number>,
     byCause: {}, latencyMs: { p50: requests ? 5 : null, p99: requests ? 20 : null }, downtimeMs: 0, ...over,
   };
@@ -18,14 +20,14 @@ function stats(over: Partial<WindowStats> = {}): WindowStats {
 
 function rollout(index: number, over: Partial<RolloutStats> = {}): RolloutStats {
   const startMs = 1000 + index * 5000;
-  return { index, revision: index + 1, trigger: 'refresh', startMs, durationMs: 900, completed: true,
+  return { index, revision: index + 1, revisions: [index + 1], trigger: 'refresh', triggers: ['refresh'], startMs, durationMs: 900, completed: true,
     window: { fromMs: startMs - 250, toMs: startMs + 1900 }, ...stats(over), ...over };
 }
 
 function analysis(over: Partial<RunAnalysis> = {}): RunAnalysis {
   return { settleMs: 1000, leadMs: 250, measureFromMs: 1000, measureToMs: 21_000, rollouts: [rollout(1), rollout(2)],
-    baseline: stats({ spanMs: 15_000 }), overall: stats({ spanMs: 20_000 }), rotations: { refresh: 2 },
-    leases: { issued: 3, expired: 1, revoked: 1, outstanding: 1 }, ...over };
+    baseline: stats({ spanMs: 15_000 }), overall: stats({ spanMs: 20_000 }), rotations: { refresh: 2 }, failedRotations: [],
+    databaseFailures: [], leases: { issued: 3, expired: 1, revoked: 1, outstanding: 1 }, ...over };
 }
 
 const t = (expr: string, abortOnFail = false) => parseThreshold(expr, abortOnFail);

@@ -97,8 +97,12 @@ describe('results directory', () => {
     for (const e of events) w.emit(e);
     const timeline = recorder.toData();
     await w.finish(runFile(events, timeline), timeline);
+    expect((await readResultsDir(dir)).eventLog).toEqual({ present: true, finished: false });
     await appendFile(join(dir, 'events.ndjson'), '{"t":123,"ty');
-    expect((await readResultsDir(dir)).events).toHaveLength(events.length);
+    const torn = await readResultsDir(dir);
+    expect(torn.events).toHaveLength(events.length);
+    // the skipped line is reported, so a report can say the log was cut short
+    expect(torn.eventLog).toEqual({ present: true, finished: false, tornLine: events.length + 1 });
     await appendFile(join(dir, 'events.ndjson'), '\n{"t":124,"type":"load_finished"}\n');
     await expect(readResultsDir(dir)).rejects.toThrow(/malformed event line/);
   });

@@ -13,11 +13,11 @@ describe('renderRunTable', () => {
   it('renders one row per rollout, then baseline and overall', () => {
     expect(renderRunTable(analysis(), { color: false, scenarioName: 'synthetic' })).toMatchInlineSnapshot(`
       "synthetic: 2 rollouts, 18.0s measured
-      #  trigger   start    duration  requests  failures    rate  downtime   p99  causes
-      1  refresh    3.0s       2.00s       400         5  1.250%      50ms  10ms  http_5xx:57P01×5
-      2  revoke    10.0s  incomplete       795        15  1.887%     200ms  10ms  conn_refused×15
-         baseline              6.00s       600         1  0.167%      10ms  10ms  http_5xx:28P01×1
-         overall              18.00s      1795        21  1.170%     200ms  10ms  conn_refused×15 http_5xx:57P01×5 http_5xx:28P01×1
+      #  trigger   start    duration  sent/asked  failures    rate  downtime   p99  causes
+      1  refresh    3.0s       2.00s     400/400         5  1.250%      50ms  10ms  http_5xx:57P01×5
+      2  revoke    10.0s  incomplete     795/795        15  1.887%     200ms  10ms  conn_refused×15
+         baseline              6.00s     600/600         1  0.167%      10ms  10ms  http_5xx:28P01×1
+         overall              18.00s   1795/1795        21  1.170%     200ms  10ms  conn_refused×15 http_5xx:57P01×5 http_5xx:28P01×1
       "
     `);
   });

@@ -11,7 +11,7 @@ const run = (events: RunEvent[], s: LiveState = initialLiveState('demo', 30_000,
 function snap(over: Partial<TimelineSnapshot> = {}): TimelineSnapshot {
   return {
     requests: 0, failures: 0, lastSecondRps: 0, dropped: 0, byCause: {},
-    byKind: { ok: 0, http_4xx: 0, http_5xx: 0, body_error: 0, conn_refused: 0, conn_reset: 0, timeout: 0, other: 0 },
+    byKind: { ok: 0, http_4xx: 0, http_5xx: 0, body_error: 0, conn_refused: 0, conn_reset: 0, timeout: 0, other: 0, not_sent: 0 },
     ...over,
   };
 }

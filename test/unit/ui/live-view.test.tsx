@@ -5,6 +5,7 @@ import type { TimelineSnapshot } from '../../../src/recorder/timeline-recorder.j
 import { LiveView } from '../../../src/ui/LiveView.js';
 import { initialLiveState, reduceEvent, withSnapshot, withThresholds, type LiveState } from '../../../src/ui/live-state.js';
 import { startLiveView } from '../../../src/ui/live-view.js';
+import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
 
 afterEach(() => cleanup());
 
@@ -12,7 +13,7 @@ function snap(requests: number, byCause: Record<string, number>, rps: number): T
   const failures = Object.values(byCause).reduce((a, b) => a + b, 0);
   return {
     requests, failures, lastSecondRps: rps, dropped: 0, byCause,
-    byKind: { ok: requests - failures, http_4xx: 0, http_5xx: 0, body_error: 0, conn_refused: 0, conn_reset: 0, timeout: 0, other: 0 },
+    byKind: { ok: requests - failures, http_4xx: 0, http_5xx: 0, body_error: 0, conn_refused: 0, conn_reset: 0, timeout: 0, other: 0, not_sent: 0 },
   };
 }
 
@@ -103,6 +104,21 @@ describe('LiveView', () => {
     const lines = (lastFrame() ?? '').split('\n');
     expect(lines.length).toBe(8);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('LiveView causes', () => {
+  it('lists requests the generator never sent (not_sent) among the failures, from a real recorder', () => {
+    const rec = new TimelineRecorder({ binMs: 10 });
+    for (let ms = 0; ms < 2000; ms += 10) {
+      rec.record({ start: ms, latencyMs: 2, kind: ms % 40 === 0 ? 'not_sent' : ms % 100 === 10 ? 'conn_refused' : 'ok', cause: undefined });
+    }
+    const s = withSnapshot(reduceEvent(initialLiveState('open-model', 2000), { t: 0, type: 'load_started' }), rec.snapshot(2000),
+      undefined, 2000);
+    expect(s.causes).toEqual([{ cause: 'not_sent', count: 50 }, { cause: 'conn_refused', count: 20 }]);
+    const { lastFrame } = render(<LiveView state={s} width={80} />);
+    expect(lastFrame()).toContain('200 requests · 70 failed (35.00%)');
+    expect(lastFrame()).toContain('  not_sent 50 · conn_refused 20');
   });
 });
 

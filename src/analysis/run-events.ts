@@ -1,0 +1,89 @@
+import type { RotationTrigger, RunEvent } from '../ports/events.js';
+
+/** Lease bookkeeping from the event log. */
+export interface LeaseCounts {
+  /** `credentials_issued` events. */
+  issued: number;
+  /** `lease_expired` events. */
+  expired: number;
+  /** `lease_revoked` events (revocations and cleanup). */
+  revoked: number;
+  /**
+   * Issued leases that neither expired nor were revoked by the end of the log — or, when the log
+   * has a `leases_counted` event of phase `after` (kubernetes target: ESO issues the leases, Vault
+   * counts them), that count.
+   */
+  outstanding: number;
+}
+
+/** A rotation that could not be carried out (`rotation_failed` event); the message is redacted. */
+export interface FailedRotation {
+  /** Run-clock ms of the event. */
+  t: number;
+  trigger: RotationTrigger;
+  message: string;
+}
+
+/** The database stopping mid-run (`database_failed` event); the message is redacted. */
+export interface DatabaseFailure {
+  /** Run-clock ms of the event. */
+  t: number;
+  message: string;
+}
+
+/** `rotation_triggered` events counted by trigger. */
+export function countRotations(events: readonly RunEvent[]): Partial<Record<RotationTrigger, number>> {
+  const out: Partial<Record<RotationTrigger, number>> = {};
+  for (const e of events) if (e.type === 'rotation_triggered') out[e.trigger] = (out[e.trigger] ?? 0) + 1;
+  return out;
+}
+
+/** Every `rotation_failed` event, in log order. */
+export function failedRotations(events: readonly RunEvent[]): FailedRotation[] {
+  const out: FailedRotation[] = [];
+  for (const e of events) if (e.type === 'rotation_failed') out.push({ t: e.t, trigger: e.trigger, message: e.message });
+  return out;
+}
+
+/** Every `database_failed` event, in log order. */
+export function databaseFailures(events: readonly RunEvent[]): DatabaseFailure[] {
+  const out: DatabaseFailure[] = [];
+  for (const e of events) if (e.type === 'database_failed') out.push({ t: e.t, message: e.message });
+  return out;
+}
+
+/** Leases issued, expired, revoked and still outstanding at the end of the log. */
+export function countLeases(events: readonly RunEvent[]): LeaseCounts {
+  const live = new Set<string>();
+  const counts = { issued: 0, expired: 0, revoked: 0 };
+  let countedAfter: number | undefined;
+  for (const e of events) {
+    if (e.type === 'credentials_issued') {
+      counts.issued++;
+      live.add(e.leaseId);
+    } else if (e.type === 'lease_expired') {
+      counts.expired++;
+      live.delete(e.leaseId);
+    } else if (e.type === 'lease_revoked') {
+      counts.revoked++;
+      live.delete(e.leaseId);
+    } else if (e.type === 'leases_counted' && e.phase === 'after') {
+      countedAfter = e.count;
+    }
+  }
+  return { ...counts, outstanding: countedAfter ?? live.size };
+}
+
+/**
+ * The latest `secret_synced` after the previous rollout started and at or before this one's start,
+ * as a latency; {} when there is none (a change already answered by an earlier rollout is not reused).
+ */
+export function secretLatency(events: readonly RunEvent[], startMs: number): { secretToRolloutMs?: number } {
+  let last: number | undefined;
+  for (const e of events) {
+    if (e.t > startMs) continue;
+    if (e.type === 'secret_synced') last = e.t;
+    else if (e.type === 'rollout_started' && e.t < startMs) last = undefined;
+  }
+  return last === undefined ? {} : { secretToRolloutMs: startMs - last };
+}

@@ -1,0 +1,85 @@
+import { expectsRollouts } from '../analysis/completeness.js';
+import type { LoadSummary } from '../ports/load.js';
+import type { ReportRun } from './report-run.js';
+
+/** What the notes of a run read: its file, analysis and verdict. */
+export type NotedRun = Pick<ReportRun, 'run' | 'analysis' | 'verdict'>;
+
+/** Below this share of the schedule sent, a run says the asked load was not delivered. */
+export const SENT_WARNING_RATIO = 0.95;
+
+/**
+ * What the load generator did, in one sentence (without the `load: ` label), from run.json `load`:
+ * `open model, 6000 scheduled, 5998 sent (99.97%), 5990 answered, 2 not sent, 8 errors (0 timeouts),
+ * send lag p99 3ms, max 12ms` or `closed loop (rate: max), ...`; undefined when the run has none.
+ */
+export function loadSentence(load: LoadSummary | undefined): string | undefined {
+  if (!load) return undefined;
+  const errors = `${load.errors} errors (${load.timeouts} timeouts)`;
+  if (load.model === 'closed') return `closed loop (rate: max), ${load.sent} sent, ${load.completed} answered, ${errors}`;
+  if (load.model !== 'open') return `${load.sent} sent, ${load.completed} answered, ${errors}`;
+  const lag = load.lagMs ? `, send lag p99 ${round(load.lagMs.p99)}ms, max ${round(load.lagMs.max)}ms` : '';
+  return `open model, ${load.scheduled} scheduled, ${load.sent} sent (${percent(load.sent, load.scheduled)}), ` +
+    `${load.completed} answered, ${load.notSent} not sent, ${errors}${lag}`;
+}
+
+/**
+ * The warnings of a run, one sentence each (without a `warning: ` label): the run did not
+ * complete (what is missing), less than 95% of the schedule was sent (and why), rollouts were
+ * expected and none came, rotations failed, the database failed. Empty when all is well.
+ */
+export function runWarnings(r: NotedRun): string[] {
+  const out: string[] = [];
+  const a = r.analysis;
+  const inc = r.verdict.incomplete;
+  if (inc) {
+    out.push(`${inc.kind === 'interrupted' ? 'interrupted run' : 'incomplete run'}: ${inc.reasons.join('; ')}; ` +
+      'the figures cover only what was recorded, so the verdict cannot pass');
+  }
+  const sent = sentShare(r);
+  if (sent && sent.sent < sent.scheduled * SENT_WARNING_RATIO) {
+    out.push(`only ${percent(sent.sent, sent.scheduled)} of the scheduled requests were sent (${sent.sent} of ` +
+      `${sent.scheduled}${sent.measured ? ' in the measured range' : ''}): ${shortfallCause(r)}`);
+  }
+  if (a.rollouts.length === 0 && r.run.scenario && expectsRollouts(r.run.scenario)) {
+    out.push('expected rollouts, none observed: the scenario rotates credentials and rolls its workload, ' +
+      'so every rollout.* threshold fails');
+  }
+  const at = (t: number) => `${((t - a.measureFromMs) / 1000).toFixed(1)}s`;
+  for (const f of a.failedRotations ?? []) out.push(`rotation at ${at(f.t)} (${f.trigger}) failed: ${f.message}`);
+  for (const d of a.databaseFailures ?? []) out.push(`database failed at ${at(d.t)}: ${d.message}`);
+  return out;
+}
+
+/** Sent vs scheduled: of the measured range when it had requests, else the generator's own totals. */
+function sentShare(r: NotedRun): { sent: number; scheduled: number; measured: boolean } | undefined {
+  const o = r.analysis.overall;
+  if (o.scheduled > 0) return { sent: o.sent, scheduled: o.scheduled, measured: true };
+  const l = r.run.load;
+  return l && l.model === 'open' && l.scheduled > 0 ? { sent: l.sent, scheduled: l.scheduled, measured: false } : undefined;
+}
+
+function shortfallCause(r: NotedRun): string {
+  const maxInFlight = (r.run.scenario?.load as { maxInFlight?: number } | undefined)?.maxInFlight;
+  switch (r.run.load?.limitedBy) {
+    case 'max_in_flight':
+      return `the in-flight cap${maxInFlight ? ` (load.maxInFlight ${maxInFlight})` : ''} was reached: the app answers too ` +
+        'slowly for it; raise load.maxInFlight, or the app is the bottleneck';
+    case 'generator':
+      return "vaultctl's own CPU could not keep the schedule: run fewer processes beside it, or lower load.rate";
+    default:
+      return 'the generator did not say why (not_sent outcomes count as failures)';
+  }
+}
+
+/** `99.97%`, `17%`, `100%`: two decimals at most. */
+function percent(part: number, whole: number): string {
+  if (whole <= 0) return '100%';
+  const value = Number(((100 * part) / whole).toFixed(2));
+  // Rounding must not turn a shortfall into a full delivery.
+  return `${part < whole && value >= 100 ? 99.99 : value}%`;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
