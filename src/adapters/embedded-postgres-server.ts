@@ -5,9 +5,11 @@ import { freeLoopbackPort } from '../runtime/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { ExternalError, PrerequisiteError } from '../errors/errors.js';
-import { firstClosedAncestor, initdb, postgresBinaries, postgresRunAs, startPostgres } from './postgres-process.js';
+import {
+  firstClosedAncestor, initdb, postgresBinaries, postgresRunAs, removeOrphanedSharedMemory, startPostgres,
+} from './postgres-process.js';
 import type { SecretRegistry } from '../errors/redact.js';
-import type { PostgresEndpoint, PostgresServer } from '../ports/postgres.js';
+import type { PostgresEndpoint, PostgresExit, PostgresServer } from '../ports/postgres.js';
 import {
   cleanStalePostgres, isAlive, killPostmaster, readPostmasterPid, removeDataDir, writeRecord,
 } from './postgres-stale.js';
@@ -43,6 +45,13 @@ async function checkReachable(dirs: string[]): Promise<void> {
     }
   }
 }
+
+/**
+ * After the postmaster dies, its backends notice and exit on their own, still holding its output
+ * pipe: their last lines explain the exit, and they may still write to the data dir. They are
+ * awaited (for the log, and before the data dir is removed) at most this long.
+ */
+const BACKENDS_GONE_WAIT_MS = 2000;
 
 /** Runs `work`, failing on timeout or abort (the caller tears down whatever is left running). */
 async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
@@ -85,8 +94,32 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
   let recordFile: string | undefined;
   let endpoint: PostgresEndpoint | undefined;
   let stopping: Promise<void> | undefined;
+  // Set before stop() signals the server, so the exit that follows is not reported as a failure.
+  let stopRequested = false;
+  let unexpectedExit: PostgresExit | undefined;
+  const exitListeners = new Set<(exit: PostgresExit) => void>();
+
+  // Settles when the server and every process holding its output (its backends) are gone.
+  let serverClosed: Promise<unknown> | undefined;
+  const backendsGone = () => Promise.race([serverClosed,
+    new Promise((r) => setTimeout(r, BACKENDS_GONE_WAIT_MS).unref())]);
+
+  /** Reports an exit of a server that was serving, unless stop() caused it. */
+  function watchExit(child: ChildProcess, ready: Promise<void>): void {
+    let serving = false;
+    void ready.then(() => { serving = true; }, () => undefined);
+    serverClosed = new Promise((r) => child.once('close', r));
+    child.once('exit', (code, signal) => {
+      if (!serving || stopRequested) return;
+      const output = backendsGone().then(() => opts.secrets.redact(tail.join('\n')));
+      unexpectedExit = { code, signal, output: () => output };
+      for (const listener of [...exitListeners]) listener(unexpectedExit);
+      exitListeners.clear();
+    });
+  }
 
   async function teardown(): Promise<void> {
+    stopRequested = true;
     // SIGINT is Postgres' fast shutdown: it ends client sessions instead of waiting for them.
     const child = server;
     if (child?.pid && child.exitCode === null && child.signalCode === null) {
@@ -99,9 +132,15 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
       const pid = await readPostmasterPid(dataDir);
       if (pid !== null && (await isAlive(pid))) await killPostmaster(pid, dataDir);
     }
-    if (dataDir) await removeDataDir(dataDir);
+    // A killed postmaster's backends may still be writing to the data dir for a moment.
+    if (child) await backendsGone();
+    if (dataDir) {
+      await removeOrphanedSharedMemory(dataDir);
+      await removeDataDir(dataDir);
+    }
     if (recordFile) await rm(recordFile, { force: true });
     server = undefined;
+    serverClosed = undefined;
     dataDir = undefined;
     recordFile = undefined;
     endpoint = undefined;
@@ -110,6 +149,8 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
   async function start(signal?: AbortSignal): Promise<PostgresEndpoint> {
     if (endpoint) return endpoint;
     if (stopping) await stopping;
+    stopRequested = false;
+    unexpectedExit = undefined;
     const runAs = await postgresRunAs();
     if (runAs) await checkReachable([os.tmpdir(), opts.baseDir ?? os.tmpdir()]);
     await cleanStalePostgres(stateDir, log);
@@ -131,6 +172,7 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
           // No unix socket: nothing left in /tmp if the server is killed.
           '-c', 'unix_socket_directories='], runAs, onOutput);
         server = started.child;
+        watchExit(started.child, started.ready);
         // Its own process group keeps it from a terminal's Ctrl-C, so make sure it never outlives
         // vaultctl when the process exits without stop() (a crash); SIGKILL is left to the records.
         const child = started.child;
@@ -159,6 +201,14 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     stop() {
       stopping ??= teardown().finally(() => { stopping = undefined; });
       return stopping;
+    },
+    onUnexpectedExit(listener) {
+      if (unexpectedExit) {
+        listener(unexpectedExit);
+        return () => {};
+      }
+      exitListeners.add(listener);
+      return () => { exitListeners.delete(listener); };
     },
   };
 }

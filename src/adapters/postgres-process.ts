@@ -129,3 +129,26 @@ function exitOf(child: ChildProcess, onOutput: (text: string) => void):
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 }
+
+/**
+ * Postgres keeps a small System V shared memory segment as an interlock on its data dir and
+ * removes it at shutdown; a SIGKILLed postmaster cannot, and once the data dir is gone nothing
+ * else would. Removes the segment `postmaster.pid` names, only when that postmaster created it
+ * (/proc/sysvipc/shm `cpid`) and no process is attached any more. Best effort: false if it did nothing.
+ */
+export async function removeOrphanedSharedMemory(dataDir: string): Promise<boolean> {
+  const pidFile = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  // Line 1 is the postmaster pid, line 7 "<key> <shmid>" (PostgreSQL's pidfile.h).
+  const lines = pidFile.split('\n');
+  const pid = Number(lines[0]);
+  const shmid = Number(lines[6]?.trim().split(/\s+/)[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(shmid) || shmid <= 0) return false;
+  const table = await readFile('/proc/sysvipc/shm', 'utf8').catch(() => '');
+  const orphan = table.split('\n').slice(1).some((row) => {
+    const f = row.trim().split(/\s+/).map(Number);
+    // Columns: key shmid perms size cpid lpid nattch ...
+    return f[1] === shmid && f[4] === pid && f[6] === 0;
+  });
+  if (!orphan) return false;
+  return new Promise((resolve) => execFile('ipcrm', ['-m', String(shmid)], (err) => resolve(!err)));
+}

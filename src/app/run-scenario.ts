@@ -8,6 +8,7 @@ import { TimelineRecorder } from '../recorder/timeline-recorder.js';
 import { createResultsWriter } from '../recorder/results-dir.js';
 import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE, type RunFile } from '../recorder/run-file.js';
 import { analyzeRun } from '../analysis/analyze.js';
+import { expectsRollouts, findIncompleteness } from '../analysis/completeness.js';
 import { renderRunTable } from '../report/text-table.js';
 import { runLocalScenario } from '../targets/local/local-run.js';
 import { runKubernetesScenario } from '../targets/kubernetes/kubernetes-run.js';
@@ -64,6 +65,7 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
 
   let result: TargetRunResult | undefined;
   let failure: unknown;
+  let stoppedAt = 0;
   const hooks: TargetRunHooks = {
     onLoadStart: (info) => {
       replicaCounts = info.counts;
@@ -93,6 +95,7 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   } catch (err) {
     failure = err;
   } finally {
+    stoppedAt = now();
     view.setPhase('cleanup');
     const cleanupStep = reporter.step('Cleaning up');
     const problems = await cleanup.runAll();
@@ -106,26 +109,35 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   // Ctrl-C wins over a threshold abort; a threshold abort is a failed run (exit 99), not an interrupted one.
   const interrupted = rt.signal.aborted || (result?.interrupted === true && !abortedBy);
   const status = interrupted ? 'interrupted' : failure || abortedBy ? 'failed' : 'completed';
-  const measureFromMs = result?.measureFromMs ?? 0;
-  const measureToMs = result?.measureToMs ?? 0;
+  // A target that threw after the load started (Ctrl-C, a dead database) still has a measured range worth reporting.
+  const range = result ?? (measure
+    ? { measureFromMs: measure.measureFromMs, measureToMs: Math.max(measure.measureFromMs, Math.min(stoppedAt, measure.endMs)) }
+    : undefined);
+  const measureFromMs = range?.measureFromMs ?? 0;
+  const measureToMs = range?.measureToMs ?? 0;
   const timeline = recorder.toData();
   const analysis = analyzeRun({ events, timeline, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs, measureFromMs, measureToMs });
-  const verdict = result ? judge(analysis, thresholds, abortedBy) : undefined;
   const error = [abortedBy ? `aborted: ${abortedBy.subject}: ${abortedBy.expression} crossed (abortOnFail)` : '',
     failure ? rt.secrets.redact(failure instanceof Error ? failure.message : String(failure)) : ''].filter(Boolean).join('; ');
+  // The log in memory is whole (run_finished was just emitted); only the status can make it partial.
+  const verdict = range ? judge(analysis, thresholds, abortedBy, { expectRollouts: expectsRollouts(s),
+    incomplete: findIncompleteness(status, { present: true, finished: true }, error || undefined) }) : undefined;
   const runFile = {
     ...header, measureFromMs, measureToMs, status, load: result?.load, analysis,
     ...(error ? { error } : {}), ...(verdict ? { verdict } : {}),
   } as const;
   await writer.finish(runFile, timeline);
-  if (result && verdict) {
+  if (verdict) {
     const reportRun: ReportRun = { label: s.name, dir, run: runFile, events, timeline, analysis, verdict };
     outputs.runs.push(reportRun);
     if (outputs.format === 'text') {
       rt.stdout.write(renderRunTable(analysis, { color: false, scenarioName: s.name }) +
-        renderVerdictLines(analysis, verdict, { color: false }) + '\n');
+        renderVerdictLines(reportRun, { color: false }) + '\n');
     }
     await appendStepSummary(rt, [reportRun]);
+  } else if (interrupted && outputs.format === 'text') {
+    // Stopped before the load started: nothing to tabulate, but stdout still says how it ended.
+    rt.stdout.write(`${s.name}: interrupted before the load started, nothing measured\nverdict: INTERRUPTED\n\n`);
   }
   if (!quiet) rt.stderr.write(`results: ${dir}\n`);
   if (interrupted) throw new InterruptedError('a signal');

@@ -7,11 +7,27 @@ export interface PostgresEndpoint {
   adminPassword: string;
 }
 
+/** How a server ended when nobody asked it to (killed, crashed, out of disk). */
+export interface PostgresExit {
+  code: number | null;
+  signal: string | null;
+  /**
+   * The server's last log lines, redacted, once the backends it left behind have exited too (they
+   * log why they end); settles within a few seconds.
+   */
+  output(): Promise<string>;
+}
+
 /** A Postgres server owned by the run: started in a temp dir, stopped and removed afterwards. */
 export interface PostgresServer {
   start(signal?: AbortSignal): Promise<PostgresEndpoint>;
   /** Stops the server and removes its data dir. Safe to call twice or before start. */
   stop(): Promise<void>;
+  /**
+   * Calls `listener` as soon as the server exits after start() resolved without stop() asking it
+   * to; a listener added after such an exit is called at once. Returns the unsubscribe function.
+   */
+  onUnexpectedExit(listener: (exit: PostgresExit) => void): () => void;
 }
 
 /** A minimal SQL connection used by issuers and setup code. */

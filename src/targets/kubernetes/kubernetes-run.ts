@@ -13,6 +13,7 @@ import { recordLeaseCount } from './leases.js';
 import { RolloutTracker } from './rollout-tracker.js';
 import { waitSettled } from './settle.js';
 import { KubernetesTriggers } from './triggers.js';
+import { recordRotationFailure } from '../rotation-failure.js';
 import { abortableSleep, startClusterWatch } from './watcher.js';
 
 /** ESO interval when the scenario has no periodic refresh: `0` would disable force-sync too (stack-facts F). */
@@ -68,7 +69,7 @@ export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: Ou
   const measureToMs = measureFromMs + s.load.durationMs;
   const timers = planActions(s, measureFromMs).map((a) => setTimeout(() => {
     const run = a.action === 'force-sync' ? triggers.forceSync() : a.action === 'revoke' ? triggers.revoke() : triggers.rotateRoot();
-    run.catch((err: unknown) => warn(ctx, err));
+    run.catch((err: unknown) => recordRotationFailure(ctx, a.action, a.atMs - measureFromMs, err));
   }, Math.max(0, a.atMs - ctx.now())));
   ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
 

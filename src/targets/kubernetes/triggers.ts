@@ -34,6 +34,7 @@ export interface TriggerContext {
  * - `force-sync` (scenario `rotations.at`): a new `force-sync` annotation makes ESO refresh now;
  * - `revoke` (`rotations.revoke`): every lease of the role, live ones included;
  * - `rotate-root` (`rotations.rotateRoot`): Vault changes the connection's admin password.
+ * A trigger that throws (the API refused it) is recorded by the caller as `rotation_failed`.
  */
 export class KubernetesTriggers {
   constructor(private readonly target: TriggerTarget, private readonly ctx: TriggerContext) {}

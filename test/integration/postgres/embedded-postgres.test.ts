@@ -54,6 +54,46 @@ describe('embedded Postgres server', () => {
   }, 30_000);
 });
 
+describe('embedded Postgres exits', () => {
+  it('reports a SIGKILLed postmaster with its signal and last log lines; stop() still removes everything', async () => {
+    const pg = await startTestPg();
+    try {
+      const exits: { signal: string | null; output: string }[] = [];
+      pg.server.onUnexpectedExit(async (e) => exits.push({ signal: e.signal, output: await e.output() }));
+      const [record] = await records(pg.stateDir);
+      // A session open at the kill: its backend logs why it ends.
+      const admin = await pg.admin();
+      await admin.query('SELECT 1');
+      process.kill(record.postgresPid!, 'SIGKILL');
+      await waitFor(() => exits.length === 1, 10_000, 'the exit to be reported');
+      expect(exits[0].signal).toBe('SIGKILL');
+      expect(exits[0].output).toContain('terminating connection due to unexpected postmaster exit');
+      expect(exits[0].output).not.toContain(pg.endpoint.adminPassword);
+      // A listener that comes late hears of it at once.
+      let late: string | null = null;
+      pg.server.onUnexpectedExit((e) => { late = e.signal; });
+      expect(late).toBe('SIGKILL');
+
+      await pg.server.stop();
+      expect(await exists(record.dataDir)).toBe(false);
+      // The killed postmaster could not remove its System V shared memory; stop() did.
+      const shm = (await readFile('/proc/sysvipc/shm', 'utf8')).split('\n').slice(1).map((r) => r.trim().split(/\s+/).map(Number));
+      expect(shm.filter((f) => f[4] === record.postgresPid)).toEqual([]);
+    } finally {
+      await pg.cleanup();
+    }
+  }, 60_000);
+
+  it('does not report the exit that stop() causes', async () => {
+    const pg = await startTestPg();
+    let reported = false;
+    pg.server.onUnexpectedExit(() => { reported = true; });
+    await pg.cleanup();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reported).toBe(false);
+  }, 60_000);
+});
+
 describe('stale embedded Postgres cleanup', () => {
   let stateDir: string;
   let baseDir: string;
