@@ -3,7 +3,7 @@ import { ArrivalSchedule } from '../load/arrival-schedule.js';
 import { classifyError, classifyResponse, type Classification } from '../load/classify.js';
 import { SendLag } from '../load/send-lag.js';
 import { checkLoadTarget } from '../load/target-check.js';
-import type { LoadGenerator, LoadPlan, LoadSummary } from '../ports/load.js';
+import type { LoadGenerator, LoadPlan, LoadRunOptions, LoadSummary } from '../ports/load.js';
 import type { OutcomeSink } from '../ports/outcomes.js';
 import { LanePool, type LaneResult } from './http-lanes.js';
 
@@ -29,8 +29,8 @@ export const openModelLoad: LoadGenerator = {
 };
 
 function runOpen(plan: LoadPlan, rate: number, url: URL, sink: OutcomeSink,
-  { now, signal }: { now(): number; signal?: AbortSignal }): Promise<LoadSummary> {
-  const schedule = new ArrivalSchedule(now(), rate, plan.durationMs);
+  { now, signal, startMs }: LoadRunOptions): Promise<LoadSummary> {
+  const schedule = new ArrivalSchedule(startMs ?? now(), rate, plan.durationMs);
   const pool = new LanePool({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80),
     connections: plan.connections, maxInFlight: plan.maxInFlight, keepAlive: plan.keepAlive,
     readBody: plan.success.bodyIncludes !== undefined || plan.success.bodyExcludes !== undefined });

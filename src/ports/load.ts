@@ -43,7 +43,19 @@ export interface LoadSummary {
   limitedBy?: 'max_in_flight' | 'generator';
 }
 
+/** The run clock, an abort signal, and when the schedule starts. */
+export interface LoadRunOptions {
+  now(): number;
+  signal?: AbortSignal;
+  /**
+   * Run-clock ms the schedule starts at (default: now). The caller's measured range and rotations
+   * count from it, so the schedule must too; a generator that starts late sends its first
+   * requests late (and counts the lateness as latency) rather than shifting every request.
+   */
+  startMs?: number;
+}
+
 /** A load generator (autocannon). Outcomes stream to the sink; the promise ends with the run. */
 export interface LoadGenerator {
-  run(plan: LoadPlan, sink: OutcomeSink, opts: { now(): number; signal?: AbortSignal }): Promise<LoadSummary>;
+  run(plan: LoadPlan, sink: OutcomeSink, opts: LoadRunOptions): Promise<LoadSummary>;
 }

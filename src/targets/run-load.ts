@@ -15,6 +15,15 @@ export interface LoadContext {
 }
 
 /**
+ * When the load schedule starts: the next recorder bin boundary after now. Analysis attributes
+ * whole bins, so a schedule and a measured range that start on a boundary (and last whole bins)
+ * put every scheduled request in exactly one window, the first and the last included.
+ */
+export function loadStartTime(nowMs: number, binMs: number): number {
+  return Math.ceil(nowMs / binMs) * binMs;
+}
+
+/**
  * Sends the scenario's load (warm-up + duration) to `url`, between load_started and load_finished
  * events, streaming outcomes to the recorder. Same for every target.
  */
@@ -30,7 +39,7 @@ export async function runLoad(ctx: LoadContext, url: string, outcomes: OutcomeSi
     url, rate: s.load.rate, connections: s.load.connections, maxInFlight: s.load.maxInFlight, keepAlive: s.load.keepAlive,
     durationMs: s.load.warmUpMs + s.load.durationMs, timeoutMs: s.load.timeoutMs,
     request: s.load.request, success: s.load.success,
-  }, outcomes, { now: ctx.now, signal: ctx.signal });
+  }, outcomes, { now: ctx.now, signal: ctx.signal, startMs: loadStartMs });
   ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
   ctx.reporter.info(loadLine(load));
   return load;

@@ -1,6 +1,6 @@
 import { step } from '../run-step.js';
 import type { OutcomeSink } from '../../ports/outcomes.js';
-import { runLoad } from '../run-load.js';
+import { loadStartTime, runLoad } from '../run-load.js';
 import type { RunEvent } from '../../ports/events.js';
 import type { Scenario } from '../../scenario/model.js';
 import { formatDuration } from '../../scenario/duration.js';
@@ -64,7 +64,7 @@ export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: Ou
   await recordLeaseCount(lab.vault, { mount: lab.mount, role: lab.role, phase: 'before', events: ctx.events, now: ctx.now })
     .catch((err: unknown) => warn(ctx, err));
 
-  const loadStartMs = ctx.now();
+  const loadStartMs = loadStartTime(ctx.now(), s.analysis.binMs);
   const measureFromMs = loadStartMs + s.load.warmUpMs;
   const measureToMs = measureFromMs + s.load.durationMs;
   const timers = planActions(s, measureFromMs).map((a) => setTimeout(() => {

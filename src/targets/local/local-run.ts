@@ -1,5 +1,5 @@
 import type { OutcomeSink } from '../../ports/outcomes.js';
-import { runLoad } from '../run-load.js';
+import { loadStartTime, runLoad } from '../run-load.js';
 import type { TargetRunHooks, TargetRunResult } from '../run-types.js';
 import type { LocalContext } from './local-stack.js';
 import { buildLocalStack } from './local-stack.js';
@@ -50,7 +50,7 @@ export async function runLocalScenario(ctx: LocalContext, outcomes: OutcomeSink,
     await step(run, `Starting ${s.workload.replicas} ${s.workload.replicas === 1 ? 'replica' : 'replicas'}`,
       () => db.guard(supervisor.start(initial)));
 
-    const loadStartMs = ctx.now();
+    const loadStartMs = loadStartTime(ctx.now(), s.analysis.binMs);
     const measureFromMs = loadStartMs + s.load.warmUpMs;
     const measureToMs = measureFromMs + s.load.durationMs;
     const rotations = new RotationDriver(ctx, stack.issuer, supervisor, initial, measureFromMs);
