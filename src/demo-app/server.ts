@@ -3,15 +3,22 @@
  * Standalone on purpose (node built-ins and `pg` only): it is bundled into a Kubernetes ConfigMap.
  *
  * Env: PORT (required), HOST (127.0.0.1), PGHOST, PGPORT, PGDATABASE, PGUSER + PGPASSWORD or
- * CREDENTIALS_FILE (JSON {"username","password"}), QUERY_SLEEP_MS (0), POOL_MAX (10),
- * POOL_MAX_LIFETIME_S (0 = unlimited), POOL_IDLE_TIMEOUT_MS (10000), GRACEFUL_DRAIN (1),
- * DRAIN_TIMEOUT_MS (25000).
+ * CREDENTIALS_FILE (JSON {"username","password"}), DEMO_TABLE (vaultctl_demo: the table each request
+ * reads, `name` or `schema.name`), QUERY_SLEEP_MS (0), POOL_MAX (10), POOL_MAX_LIFETIME_S
+ * (0 = unlimited), POOL_IDLE_TIMEOUT_MS (10000), GRACEFUL_DRAIN (1), DRAIN_TIMEOUT_MS (25000),
+ * DRAIN_IDLE_CLOSE_MS (1000).
  * Routes: GET /healthz → 200; GET /ready → 200 once `SELECT 1` worked and not draining, else 503;
- * anything else → one query → 200 {"ok":true}, or 503 with `x-vaultctl-cause: <SQLSTATE|errno|db_error>`.
- * SIGTERM: graceful drain (GRACEFUL_DRAIN=1) or the default immediate death. SIGHUP: reload CREDENTIALS_FILE.
+ * anything else → one query that reads a row of DEMO_TABLE (plus QUERY_SLEEP_MS of `pg_sleep`) →
+ * 200 {"ok":true}, or 503 with `x-vaultctl-cause: <SQLSTATE|errno|db_error>` (42501 once the role's
+ * grant is revoked, 28P01 for a login with expired or dropped credentials, 57P01 terminated).
+ * SIGTERM: graceful drain (GRACEFUL_DRAIN=1: stop accepting, answer every request from then on with
+ * `Connection: close`, close kept-alive connections still idle after DRAIN_IDLE_CLOSE_MS, exit 0 when
+ * every connection has ended or after DRAIN_TIMEOUT_MS) or the default immediate death.
+ * SIGHUP: reload CREDENTIALS_FILE.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import pg from 'pg';
 
 const env = process.env;
@@ -40,7 +47,19 @@ const host = env.HOST || '127.0.0.1';
 const querySleepMs = intEnv('QUERY_SLEEP_MS', 0);
 const gracefulDrain = env.GRACEFUL_DRAIN !== '0';
 const drainTimeoutMs = intEnv('DRAIN_TIMEOUT_MS', 25000);
+const idleCloseDelayMs = intEnv('DRAIN_IDLE_CLOSE_MS', 1000);
 const credentialsFile = env.CREDENTIALS_FILE || undefined;
+const demoTable = env.DEMO_TABLE || 'vaultctl_demo';
+// Spliced into SQL unquoted, so it must be a plain identifier; unquoted, it folds to lower case as the user's DDL did.
+if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(demoTable)) {
+  log('config_error', { message: 'DEMO_TABLE must be a table name such as vaultctl_demo or app.items' });
+  process.exit(2);
+}
+// One statement: Postgres checks the table privilege before it runs anything, so a revoked grant
+// fails the request at once (42501) instead of after the sleep. A real app's query needs the grant;
+// `SELECT 1` needs none and keeps working on a revoked role's open session.
+const requestSql = `SELECT (SELECT row_to_json(r) FROM ${demoTable} AS r LIMIT 1) AS demo_row${querySleepMs > 0 ? ', pg_sleep($1)' : ''}`;
+const requestParams = querySleepMs > 0 ? [querySleepMs / 1000] : [];
 
 interface Creds { username: string; password: string }
 
@@ -81,9 +100,44 @@ try {
 let pool = createPool(creds);
 let ready = false;
 let draining = false;
+/** Set once draining has closed the idle keep-alive connections; later idle ones close at once. */
+let idleClosing = false;
 let inFlight = 0;
-/** Resolves the drain wait when the last in-flight request has been answered. */
-let drained: (() => void) | undefined;
+
+/**
+ * One request's query on a pooled connection. `pool.query()` would discard the connection on any
+ * error, so a revoked grant would show once per connection and then as a login failure. Real pools
+ * (HikariCP, Go's database/sql) keep a connection that answered with an SQL error and evict only a
+ * broken one, so a revoked role's open sessions keep answering 42501 until the app restarts.
+ */
+function runRequestQuery(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // A callback, not `await pool.connect()`: a session ended right after its login (57P01 in the same
+    // read as the login's last message) emits 'error' on the client before an await would resume,
+    // and unhandled while checked out that would crash the app. The listener must be on at once.
+    pool.connect((connectErr, client) => {
+      if (connectErr || !client) return reject(connectErr);
+      let broken: Error | undefined;
+      const onError = (err: Error) => { broken ??= err; };
+      client.on('error', onError);
+      const done = (err?: unknown) => {
+        if (err !== undefined && brokenConnection(err)) broken ??= err as Error;
+        client.off('error', onError);
+        client.release(broken);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      client.query(requestSql, requestParams).then(() => done(), done);
+    });
+  });
+}
+
+/** A session the server ended (FATAL, e.g. 57P01), a connection exception (class 08), or a socket error. */
+function brokenConnection(err: unknown): boolean {
+  const { code, severity } = (err ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || severity === 'FATAL' || severity === 'PANIC';
+}
 
 function causeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
@@ -101,13 +155,13 @@ const server = http.createServer((req, res) => {
   inFlight++;
   res.once('close', () => {
     inFlight--;
-    if (draining && inFlight === 0) drained?.();
+    // A response written just before the drain began said keep-alive: close its connection once idle.
+    if (idleClosing) setImmediate(() => server.closeIdleConnections());
   });
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz') return send(res, 200, 'ok');
   if (path === '/ready') return ready && !draining ? send(res, 200, 'ready') : send(res, 503, 'not ready');
-  const query = querySleepMs > 0 ? pool.query('SELECT pg_sleep($1)', [querySleepMs / 1000]) : pool.query('SELECT 1');
-  query.then(
+  runRequestQuery().then(
     () => send(res, 200, '{"ok":true}'),
     (err: unknown) => {
       const cause = causeOf(err);
@@ -143,15 +197,20 @@ async function drain(): Promise<void> {
   if (draining) return;
   draining = true;
   log('draining', { inFlight });
-  server.close();
-  server.closeIdleConnections();
-  if (inFlight > 0) {
-    const done = new Promise<void>((r) => { drained = r; });
-    const timeout = new Promise<boolean>((r) => setTimeout(() => r(true), drainTimeoutMs).unref());
-    if (await Promise.race([done.then(() => false), timeout])) {
-      log('drain_timeout', { inFlight });
-      server.closeAllConnections();
-    }
+  // Stop accepting. http.Server.close() would also close every idle keep-alive connection at once
+  // (Node >= 19), racing with a request its client may be sending on it right then (a reset).
+  // Instead each kept connection in use carries one more request, answered with `Connection: close`
+  // (send()), so its client closes it knowing nothing is in flight and reconnects elsewhere; the
+  // ones still idle after DRAIN_IDLE_CLOSE_MS are closed then. The callback fires once every
+  // connection has ended: only then can our exit reset no request.
+  const closed = new Promise<boolean>((r) => net.Server.prototype.close.call(server, () => r(false)));
+  const closeIdle = () => { idleClosing = true; server.closeIdleConnections(); };
+  if (idleCloseDelayMs > 0) setTimeout(closeIdle, idleCloseDelayMs).unref();
+  else closeIdle();
+  const timeout = new Promise<boolean>((r) => setTimeout(() => r(true), drainTimeoutMs).unref());
+  if (await Promise.race([closed, timeout])) {
+    log('drain_timeout', { inFlight });
+    server.closeAllConnections();
   }
   await pool.end().catch(() => undefined);
   log('exit', { code: 0 });

@@ -2,7 +2,9 @@ import { VaultApiError, type VaultApi } from '../ports/vault.js';
 import {
   configureDatabaseEngine, mountPath, toSeconds, type DatabaseEngineConfig, type VaultWrite,
 } from '../targets/local/issuers/vault-setup.js';
-import { DEFAULT_CREATION_STATEMENTS, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS } from '../scenario/schema.js';
+import {
+  DEFAULT_CREATION_STATEMENTS, DEFAULT_DATABASE_SETUP, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS,
+} from '../scenario/schema.js';
 import type { StackConfig } from './stack-config.js';
 
 /** Vault in a pod reaches the API server here; CA and reviewer JWT default to its own SA (stack-facts C). */
@@ -64,7 +66,9 @@ export function stackDatabaseEngine(cfg: StackConfig, pg: InClusterPostgres): Da
     postgres: { host: pg.host, port: 5432, database: cfg.postgres.database, adminUser: pg.adminUser, adminPassword: pg.adminPassword },
     database: {
       name: cfg.postgres.database,
-      setup: [],
+      // Not run by Vault: the Postgres image runs it at first start (manifests/postgres.ts), so the
+      // demo table exists before Vault creates a role and its GRANT ON ALL TABLES covers it.
+      setup: DEFAULT_DATABASE_SETUP,
       role: {
         name: cfg.vault.role,
         creationStatements: DEFAULT_CREATION_STATEMENTS,

@@ -1,3 +1,4 @@
+import { DEMO_TABLE } from '../../scenario/schema.js';
 import type { StackConfig } from '../stack-config.js';
 import { APP_PORT, POSTGRES_PORT, stackNames } from './names.js';
 import { labels, namespaceObject, type KubeObject } from './types.js';
@@ -62,6 +63,8 @@ export function renderDemoApp(cfg: StackConfig, inputs: DemoAppInputs): KubeObje
                   { name: 'PGDATABASE', value: cfg.postgres.database },
                   secretEnv('PGUSER', 'username'),
                   secretEnv('PGPASSWORD', 'password'),
+                  // Created by the Postgres init script (postgres.ts), granted by the role's creation statements.
+                  { name: 'DEMO_TABLE', value: DEMO_TABLE },
                   { name: 'QUERY_SLEEP_MS', value: String(cfg.app.querySleepMs) },
                   { name: 'GRACEFUL_DRAIN', value: '1' },
                   { name: 'DRAIN_TIMEOUT_MS', value: String(drainMs) },

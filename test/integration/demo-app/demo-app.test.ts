@@ -1,97 +1,40 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CredentialIssuer, Credentials } from '../../../src/ports/credentials.js';
+import type { CredentialIssuer } from '../../../src/ports/credentials.js';
 import { systemClock } from '../../../src/runtime/runtime.js';
+import {
+  DEFAULT_CREATION_STATEMENTS, DEFAULT_DATABASE_SETUP, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS,
+} from '../../../src/scenario/schema.js';
 import { ensureDatabase } from '../../../src/targets/local/database-setup.js';
 import { createDirectIssuer } from '../../../src/targets/local/issuers/direct-issuer.js';
 import { startTestPg, waitFor, type TestPg } from '../postgres/helpers.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const APP = path.join(ROOT, 'src/demo-app/server.ts');
-
-interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
-
-/** One request on a fresh connection. */
-function get(port: number, urlPath = '/'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface App { proc: ChildProcess; port: number; events: () => Record<string, unknown>[]; output: () => string; exit: Promise<{ code: number | null; signal: string | null }> }
+import { demoApps, get, type Reply } from './helpers.js';
 
 describe('demo app (real process, real Postgres)', () => {
   let pg: TestPg;
   let issuer: CredentialIssuer;
   let tmp: string;
-  const apps: App[] = [];
-
-  async function startApp(creds: Credentials | undefined, env: Record<string, string> = {}): Promise<App> {
-    const port = await freePort();
-    const proc = spawn(process.execPath, ['--import', 'tsx', APP], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH, PORT: String(port), PGHOST: pg.endpoint.host, PGPORT: String(pg.endpoint.port),
-        PGDATABASE: 'app', ...(creds ? { PGUSER: creds.username, PGPASSWORD: creds.password } : {}), ...env,
-      },
-    });
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-    proc.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-    const exit = new Promise<{ code: number | null; signal: string | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
-    const events = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const app: App = { proc, port, events, output: () => out, exit };
-    apps.push(app);
-    await waitFor(() => events().some((e) => e.event === 'ready') || proc.exitCode !== null, 30_000, `the app to be ready: ${out}`);
-    expect((await get(port, '/ready')).status).toBe(200);
-    return app;
-  }
+  const apps = demoApps(() => pg);
+  const startApp = apps.start;
 
   beforeAll(async () => {
     pg = await startTestPg();
     await ensureDatabase(await pg.admin(), 'app');
+    const admin = await pg.admin('app');
+    for (const sql of DEFAULT_DATABASE_SETUP) await admin.query(sql);
+    // The scenario defaults: the grant covers the demo table; revocation ends the role's sessions first.
     issuer = createDirectIssuer({
-      admin: await pg.admin('app'), database: 'app', clock: systemClock, secrets: pg.secrets,
+      admin, database: 'app', clock: systemClock, secrets: pg.secrets,
       role: {
-        name: 'app', defaultTtlMs: 600_000, maxTtlMs: 600_000,
-        creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`],
-        revocationStatements: [
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{{name}}';`,
-          `DROP ROLE IF EXISTS "{{name}}";`,
-        ],
-        renewStatements: [],
+        name: 'app', defaultTtlMs: 600_000, maxTtlMs: 600_000, creationStatements: DEFAULT_CREATION_STATEMENTS,
+        revocationStatements: DEFAULT_REVOCATION_STATEMENTS, renewStatements: DEFAULT_RENEW_STATEMENTS,
       },
     });
     tmp = await mkdtemp(path.join(os.tmpdir(), 'vaultctl-demo-app-'));
   }, 60_000);
-  afterEach(async () => {
-    for (const a of apps.splice(0)) {
-      if (a.proc.exitCode === null && a.proc.signalCode === null) a.proc.kill('SIGKILL');
-      await a.exit;
-    }
-  });
+  afterEach(() => apps.stopAll());
   afterAll(async () => {
     await issuer?.close();
     await pg?.cleanup();
@@ -108,19 +51,33 @@ describe('demo app (real process, real Postgres)', () => {
     expect(app.output()).not.toContain(creds.password);
   }, 60_000);
 
-  it('answers 503 with the SQLSTATE in x-vaultctl-cause once its role is revoked', async () => {
+  it('default revocation under load (sessions ended mid-query and just after login, role dropped): 503s with the SQLSTATE, no crash', async () => {
     const creds = await issuer.issue();
-    const app = await startApp(creds);
-    expect((await get(app.port)).status).toBe(200);
+    const app = await startApp(creds, { QUERY_SLEEP_MS: '5', POOL_MAX: '10' });
+    const causes: Record<string, number> = {};
+    let stop = false;
+    // Twenty clients back to back: the pool is busy and reconnects while the revocation runs.
+    const client = async () => {
+      while (!stop) {
+        const r: Reply = await get(app.port).catch((e: NodeJS.ErrnoException) => ({ status: 0, headers: {}, body: e.code ?? String(e) }));
+        const key = r.status === 200 ? '200' : `${r.status}:${r.headers['x-vaultctl-cause'] ?? r.body}`;
+        causes[key] = (causes[key] ?? 0) + 1;
+      }
+    };
+    const clients = Array.from({ length: 20 }, client);
+    await waitFor(() => (causes['200'] ?? 0) >= 50, 10_000, '50 answers before the revocation');
     await issuer.revoke(creds.leaseId);
-    const replies = [await get(app.port), await get(app.port)];
-    for (const r of replies) {
-      expect(r.status).toBe(503);
-      expect(['57P01', '28P01']).toContain(r.headers['x-vaultctl-cause']);
-      expect(JSON.parse(r.body)).toEqual({ ok: false, cause: r.headers['x-vaultctl-cause'] });
-    }
-    // Still alive: 57P01 on idle pooled clients did not crash it.
+    await new Promise((r) => setTimeout(r, 1500));
+    stop = true;
+    await Promise.all(clients);
+    // 57P01 for sessions ended mid-query; then logins of the dropped role fail (28P01, or 28000 when
+    // the role vanished during the login itself). No connection error: the app never died.
+    expect(Object.keys(causes).filter((k) => !['200', '503:57P01', '503:28P01', '503:28000'].includes(k))).toEqual([]);
+    const last = await get(app.port);
+    expect(last).toMatchObject({ status: 503, headers: { 'x-vaultctl-cause': '28P01' } });
+    expect(JSON.parse(last.body)).toEqual({ ok: false, cause: '28P01' });
     expect((await get(app.port, '/healthz')).status).toBe(200);
+    expect(app.proc.exitCode).toBe(null);
   }, 60_000);
 
   it('drains on SIGTERM: finishes the in-flight request with Connection: close, then exits 0', async () => {

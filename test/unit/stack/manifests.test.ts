@@ -11,6 +11,8 @@ import {
   helmReleases, renderAllManifests, renderKindConfig, stackNames, toYaml, type KubeObject,
 } from '../../../src/stack/manifests/index.js';
 import type { StackConfig } from '../../../src/stack/stack-config.js';
+import { POSTGRES_INIT_CONFIGMAP, POSTGRES_INIT_FILE } from '../../../src/stack/manifests/postgres.js';
+import { DEFAULT_DATABASE_SETUP, DEMO_TABLE } from '../../../src/scenario/schema.js';
 import { crdProblems } from './crd-schema.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -99,7 +101,7 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('re
     const refs = container.env.filter((e: any) => e.valueFrom).map((e: any) => [e.name, e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key]);
     expect(refs).toEqual([['PGUSER', es.spec.target.name, 'username'], ['PGPASSWORD', es.spec.target.name, 'password']]);
     expect(dep.metadata.annotations).toEqual({ 'wave.pusher.com/update-on-config-change': 'true' });
-    const cm = find(objs, 'ConfigMap');
+    const cm = find(objs, 'ConfigMap', n.appConfigMap);
     expect(cm.data).toEqual({ 'server.cjs': BUNDLE });
     expect(podSpec(dep).volumes).toEqual([{ name: 'code', configMap: { name: cm.metadata.name } }]);
     expect(container.command).toEqual(['node', `${container.volumeMounts[0].mountPath}/server.cjs`]);
@@ -124,6 +126,20 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('re
     const contract = readFileSync(`${ROOT}src/demo-app/server.ts`, 'utf8').split('Routes:')[0];
     for (const e of c.env) expect(contract, e.name).toMatch(new RegExp(`\\b${e.name}\\b`));
     expect(Number(env.DRAIN_TIMEOUT_MS)).toBeLessThan(cfg.app.terminationGracePeriodMs - cfg.app.preStopMs);
+  });
+
+  it('Postgres creates the demo table at first start (init script), the table the demo app reads', () => {
+    const init = find(objs, 'ConfigMap', POSTGRES_INIT_CONFIGMAP);
+    expect(init.metadata.namespace).toBe(cfg.postgres.namespace);
+    expect(init.data).toEqual({ [POSTGRES_INIT_FILE]: `${DEFAULT_DATABASE_SETUP.join('\n')}\n` });
+    const pod = podSpec(find(objs, 'StatefulSet'));
+    const volume = pod.volumes.find((v: any) => v.configMap?.name === POSTGRES_INIT_CONFIGMAP);
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: volume.name, mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
+    // The image runs only *.sql, *.sql.gz, *.sh... files; anything else would be ignored.
+    expect(POSTGRES_INIT_FILE).toMatch(/\.sql$/);
+    const env = podSpec(find(objs, 'Deployment')).containers[0].env;
+    expect(env).toContainEqual({ name: 'DEMO_TABLE', value: DEMO_TABLE });
+    expect(init.data[POSTGRES_INIT_FILE]).toContain(`CREATE TABLE IF NOT EXISTS ${DEMO_TABLE} `);
   });
 
   it('ports agree between the config, kind, the Services, the containers and helm', () => {
