@@ -1,9 +1,7 @@
-import * as http from 'node:http';
+import { UsageError } from '../errors/errors.js';
+import { Http1Lane, type LaneResult } from './http1-lane.js';
 
-/** What one request got: a response (status, lower-case headers, body when asked for) or an error. */
-export type LaneResult =
-  | { ok: true; status: number; headers: http.IncomingHttpHeaders; body: string }
-  | { ok: false; timedOut: boolean; code?: string; message: string };
+export type { LaneResult };
 
 /** Options of a {@link LanePool}. */
 export interface LanePoolOptions {
@@ -11,12 +9,14 @@ export interface LanePoolOptions {
   port: number;
   /** Kept-alive connections kept open between requests (the pool size). */
   connections: number;
-  /** Most requests in flight at once; also the most connections open at once. */
+  /** Most requests in flight at once (waiting for a connection or on one); also the most connections. */
   maxInFlight: number;
   /** false: a new connection per request (`Connection: close`). */
   keepAlive: boolean;
   /** Read and keep response bodies (only when the scenario checks them). */
   readBody: boolean;
+  /** The request every scheduled slot sends. */
+  request: LaneRequest;
 }
 
 /** One request as sent. */
@@ -27,99 +27,145 @@ export interface LaneRequest {
   body?: string;
 }
 
+/** How long a connection opened beyond the pool size may sit idle before it is closed. */
+const EXTRA_IDLE_MS = 1000;
+
+interface Waiting {
+  startedAt: number;
+  timeoutMs: number;
+  done: (r: LaneResult) => void;
+  timer: NodeJS.Timeout;
+}
+
 /**
- * HTTP/1.1 client connections for open-model load, as a real client's pool: `connections`
- * kept-alive connections used in turn (first idle first), a new connection when every one is busy
- * (up to `maxInFlight`), and idle connections beyond the pool size closed. Each lane is one
- * connection at a time (an Agent limited to one socket), so a request never waits behind another
- * on the same connection, and a lane whose socket died opens a new one on its next request — which
- * a kube-proxy-like Service then pins to an endpoint chosen afresh.
+ * The open-model client's connections, as a real client pool keeps them: `connections` kept-alive
+ * connections used in turn (so load spreads over all of them), one request at a time each. When
+ * every connection is busy, the request waits for the first one to come free while a new
+ * connection is dialled for it (as Go's http.Transport does), up to `maxInFlight` connections;
+ * whichever is ready first serves it, and connections beyond the pool size close after
+ * EXTRA_IDLE_MS idle. A burst therefore never turns into one new connection per request.
  */
 export class LanePool {
-  private readonly idle: http.Agent[] = [];
-  /** Requests in flight, each with the function that abandons it. */
-  private readonly live = new Map<http.ClientRequest, () => void>();
-  private readonly shared?: http.Agent;
+  private readonly bytes: Buffer;
+  private readonly idle: Http1Lane[] = [];
+  private readonly extraIdle: Array<{ lane: Http1Lane; since: number }> = [];
+  private readonly extras = new Set<Http1Lane>();
+  private readonly waiting: Waiting[] = [];
+  private readonly active = new Set<Http1Lane>();
+  private dialing = 0;
+  private closed = false;
+  private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly opts: LanePoolOptions) {
-    if (!opts.keepAlive) this.shared = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-    else for (let i = 0; i < opts.connections; i++) this.idle.push(this.newLane());
+    this.bytes = requestBytes(opts);
+    if (opts.keepAlive) for (let i = 0; i < opts.connections; i++) this.idle.push(this.newLane());
+    this.sweep = setInterval(() => this.closeIdleExtras(), EXTRA_IDLE_MS / 2);
+    this.sweep.unref();
   }
 
-  /** Requests in flight now. */
+  /** Requests in flight now: on a connection or waiting for one. */
   get inFlight(): number {
-    return this.live.size;
+    return this.active.size + this.waiting.length;
   }
 
   /** False when `maxInFlight` requests are already in flight. */
   hasCapacity(): boolean {
-    return this.live.size < this.opts.maxInFlight;
+    return this.inFlight < this.opts.maxInFlight;
   }
 
-  /**
-   * Sends one request; `done` is called exactly once unless the pool is closed first. The
-   * timeout runs from now; the caller measures latency from the schedule.
-   */
-  send(r: LaneRequest, timeoutMs: number, done: (result: LaneResult) => void): void {
-    const agent = this.shared ?? this.idle.shift() ?? this.newLane();
-    let finished = false;
-    let timedOut = false;
-    const req = http.request({ agent, host: this.opts.host, port: this.opts.port, method: r.method, path: r.path,
-      headers: r.headers });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.destroy();
-    }, timeoutMs);
-    const settle = (): boolean => {
-      if (finished) return false;
-      finished = true;
-      clearTimeout(timer);
-      this.live.delete(req);
-      return true;
-    };
-    const finish = (result: LaneResult): void => {
-      if (!settle()) return;
-      if (agent !== this.shared) this.release(agent);
-      done(result);
-    };
-    this.live.set(req, () => {
-      if (settle()) req.destroy();
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, timedOut, code: err.code, message: err.message }));
-    req.on('response', (res) => {
-      const chunks: string[] = [];
-      if (this.opts.readBody) {
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => chunks.push(c));
-      } else res.resume();
-      res.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, timedOut, code: err.code ?? 'ECONNRESET', message: err.message }));
-      res.on('end', () => finish({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: chunks.join('') }));
-    });
-    if (r.body !== undefined) req.end(r.body);
-    else req.end();
+  /** Sends one request; `done` is called exactly once unless the pool is closed first. The timeout runs from now. */
+  send(timeoutMs: number, done: (r: LaneResult) => void): void {
+    if (!this.opts.keepAlive) return this.dispatch(this.newLane(), timeoutMs, done);
+    const lane = this.idle.shift() ?? this.extraIdle.pop()?.lane;
+    if (lane) return this.dispatch(lane, timeoutMs, done);
+    const w: Waiting = { startedAt: performance.now(), timeoutMs, done, timer: setTimeout(() => {
+      this.waiting.splice(this.waiting.indexOf(w), 1);
+      done({ ok: false, timedOut: true, code: 'no_free_connection', message: 'no connection came free in time' });
+    }, timeoutMs) };
+    this.waiting.push(w);
+    if (this.dialing < this.waiting.length && this.lanes() < this.opts.maxInFlight) {
+      this.dialing++;
+      const extra = this.newLane(true);
+      this.extras.add(extra);
+      extra.dial();
+    }
   }
 
-  /** Destroys every request in flight without calling their `done`, and every connection. Returns how many were in flight. */
+  /** Closes every connection; requests in flight or waiting get no callback. Returns how many there were. */
   close(): number {
-    const n = this.live.size;
-    for (const abandon of [...this.live.values()]) abandon();
-    for (const a of this.idle.splice(0)) a.destroy();
-    this.shared?.destroy();
+    const n = this.inFlight;
+    this.closed = true;
+    clearInterval(this.sweep);
+    for (const w of this.waiting.splice(0)) clearTimeout(w.timer);
+    for (const lane of [...this.active, ...this.idle, ...this.extras]) lane.destroy();
+    this.active.clear();
+    this.idle.length = 0;
+    this.extraIdle.length = 0;
+    this.extras.clear();
     return n;
   }
 
-  private newLane(): http.Agent {
-    // One socket per lane, kept alive while idle; the pool decides how many lanes stay.
-    return new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+  private lanes(): number {
+    return this.opts.connections + this.extras.size;
   }
 
-  private release(agent: http.Agent): void {
-    if (this.idle.length >= this.opts.connections) {
-      // A connection opened for a burst closes once the pool is full again, as a client pool trims idle connections.
-      // Destroying at once would cut the socket before the agent has taken it back; let it return first.
-      setImmediate(() => agent.destroy());
-      return;
-    }
-    this.idle.push(agent);
+  private newLane(dialled = false): Http1Lane {
+    return new Http1Lane(this.opts.host, this.opts.port, this.opts.readBody, (lane) => {
+      if (dialled) this.dialing--;
+      dialled = false;
+      this.release(lane);
+    });
   }
+
+  private dispatch(lane: Http1Lane, timeoutMs: number, done: (r: LaneResult) => void): void {
+    this.active.add(lane);
+    lane.send(this.bytes, timeoutMs, (r) => {
+      this.active.delete(lane);
+      if (!this.opts.keepAlive) lane.destroy();
+      else this.release(lane);
+      done(r);
+    });
+  }
+
+  /** A connection came free: the longest-waiting request takes it, else it goes back to the pool. */
+  private release(lane: Http1Lane): void {
+    if (this.closed || lane.busy) return;
+    const w = this.waiting.shift();
+    if (w) {
+      clearTimeout(w.timer);
+      const left = Math.max(1, w.timeoutMs - (performance.now() - w.startedAt));
+      return this.dispatch(lane, left, w.done);
+    }
+    if (this.extras.has(lane)) this.extraIdle.push({ lane, since: performance.now() });
+    else this.idle.push(lane);
+  }
+
+  /** Closes extra connections idle for EXTRA_IDLE_MS, as a client pool trims what a burst opened. */
+  private closeIdleExtras(): void {
+    const cutoff = performance.now() - EXTRA_IDLE_MS;
+    while (this.extraIdle.length > 0 && this.extraIdle[0].since < cutoff) {
+      const { lane } = this.extraIdle.shift()!;
+      this.extras.delete(lane);
+      lane.destroy();
+    }
+  }
+}
+
+/** The request on the wire, built once: every request of a run is the same. */
+function requestBytes(o: LanePoolOptions): Buffer {
+  const r = o.request;
+  const lines = [`${r.method} ${r.path} HTTP/1.1`, `host: ${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`];
+  const names = new Set(Object.keys(r.headers).map((k) => k.toLowerCase()));
+  if (!names.has('user-agent')) lines.push('user-agent: vaultctl');
+  for (const [k, v] of Object.entries(r.headers)) {
+    // A CR or LF in a header would split the request: refuse it rather than send something else.
+    if (/[\r\n]/.test(k + v)) throw new UsageError(`load.request.headers.${k} contains a line break`);
+    lines.push(`${k}: ${v}`);
+  }
+  if (!o.keepAlive) lines.push('connection: close');
+  const body = r.body === undefined ? undefined : Buffer.from(r.body, 'utf8');
+  if (body) lines.push(`content-length: ${body.length}`);
+  else if (/^(POST|PUT|PATCH)$/.test(r.method)) lines.push('content-length: 0');
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  return body ? Buffer.concat([head, body]) : head;
 }

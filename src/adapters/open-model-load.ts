@@ -33,9 +33,9 @@ function runOpen(plan: LoadPlan, rate: number, url: URL, sink: OutcomeSink,
   const schedule = new ArrivalSchedule(startMs ?? now(), rate, plan.durationMs);
   const pool = new LanePool({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80),
     connections: plan.connections, maxInFlight: plan.maxInFlight, keepAlive: plan.keepAlive,
-    readBody: plan.success.bodyIncludes !== undefined || plan.success.bodyExcludes !== undefined });
-  const request = { method: plan.request.method, path: url.pathname.replace(/\/$/, '') + plan.request.path,
-    headers: plan.request.headers, body: plan.request.body };
+    readBody: plan.success.bodyIncludes !== undefined || plan.success.bodyExcludes !== undefined,
+    request: { method: plan.request.method, path: url.pathname.replace(/\/$/, '') + plan.request.path,
+      headers: plan.request.headers, body: plan.request.body } });
   const lag = new SendLag();
   const c = { sent: 0, completed: 0, errors: 0, timeouts: 0, capped: 0, behind: 0 };
 
@@ -50,7 +50,7 @@ function runOpen(plan: LoadPlan, rate: number, url: URL, sink: OutcomeSink,
     if (!pool.hasCapacity()) return notSent(scheduledMs, 'max_in_flight');
     c.sent++;
     lag.add(lateMs);
-    pool.send(request, plan.timeoutMs, (r) => {
+    pool.send(plan.timeoutMs, (r) => {
       const k = classify(r, plan);
       if (r.ok) c.completed++;
       else {
@@ -94,8 +94,9 @@ function runOpen(plan: LoadPlan, rate: number, url: URL, sink: OutcomeSink,
 }
 
 function classify(r: LaneResult, plan: LoadPlan): Classification {
-  if (r.ok) return classifyResponse(r.status, r.headers as Record<string, string>, r.body, plan.success);
-  if (r.timedOut) return { kind: 'timeout' };
+  if (r.ok) return classifyResponse(r.response.status, r.response.headers, r.response.body, plan.success);
+  // A request that waited for a free connection until its timeout is a timeout with that cause.
+  if (r.timedOut) return r.code ? { kind: 'timeout', cause: r.code } : { kind: 'timeout' };
   return classifyError({ code: r.code, message: r.message });
 }
 

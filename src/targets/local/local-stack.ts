@@ -1,6 +1,6 @@
 import type { Scenario } from '../../scenario/model.js';
 import type { CredentialIssuer } from '../../ports/credentials.js';
-import type { PostgresEndpoint, SqlClient } from '../../ports/postgres.js';
+import type { PostgresEndpoint, PostgresServer, SqlClient } from '../../ports/postgres.js';
 import type { EventSink } from '../../ports/events.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { Reporter } from '../../cli/output.js';
@@ -11,10 +11,13 @@ import { createDirectIssuer } from './issuers/direct-issuer.js';
 import { createVaultIssuer } from './issuers/vault-issuer.js';
 import { ensureDatabase } from './database-setup.js';
 import { startProxy, type ServiceProxy } from './proxy.js';
+import { startTcpProxy } from './tcp-proxy.js';
 
 /** What a local run stands on: database, issuer, and the proxy that stands in for the Service. */
 export interface LocalStack {
   postgres: PostgresEndpoint;
+  /** The server itself, watched for an unexpected exit during the run. */
+  server: PostgresServer;
   issuer: CredentialIssuer;
   proxy: ServiceProxy;
 }
@@ -47,6 +50,8 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
     : undefined;
   const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets });
   cleanup.defer('stop postgres', () => server.stop());
+  let databaseGone = false;
+  server.onUnexpectedExit(() => { databaseGone = true; });
   const postgres = await step(ctx, 'Starting embedded Postgres', () => server.start(ctx.signal),
     (e) => `127.0.0.1:${e.port}`);
 
@@ -64,17 +69,20 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
   });
 
   const issuer = await step(ctx, `Setting up the ${s.credentials.issuer} credential issuer`,
-    () => createIssuer(ctx, postgres, admin, log, vault));
+    () => createIssuer(ctx, postgres, admin, log, vault, () => databaseGone));
   issuer.onExpired((leaseId) => ctx.events.emit({ t: ctx.now(), type: 'lease_expired', leaseId }));
 
-  const proxy = await step(ctx, 'Starting the service proxy', async () => {
+  const mode = s.workload.serviceMode;
+  const proxy = await step(ctx, `Starting the service proxy (${mode})`, async () => {
     // Endpoint changes are in the event log (replica_ready / replica_removed); keep stderr short.
-    // The proxy gives up just before the client does, so a slow replica shows up as a 504 with a cause.
-    const p = await startProxy({ port: s.workload.servicePort, upstreamTimeoutMs: Math.max(500, s.load.timeoutMs - 100) });
+    // l7: the proxy gives up just before the client does, so a slow replica shows up as a 504 with a cause.
+    const p = mode === 'l7'
+      ? await startProxy({ port: s.workload.servicePort, upstreamTimeoutMs: Math.max(500, s.load.timeoutMs - 100) })
+      : await startTcpProxy({ port: s.workload.servicePort });
     cleanup.defer('close proxy', () => p.close());
     return p;
   }, (p) => p.url);
-  return { postgres, issuer, proxy };
+  return { postgres, server, issuer, proxy };
 }
 
 function conn(e: PostgresEndpoint) {
@@ -82,7 +90,7 @@ function conn(e: PostgresEndpoint) {
 }
 
 async function createIssuer(ctx: LocalContext, pg: PostgresEndpoint, admin: SqlClient,
-  log: (line: string) => void, vault: VaultEndpoint | undefined): Promise<CredentialIssuer> {
+  log: (line: string) => void, vault: VaultEndpoint | undefined, databaseGone: () => boolean): Promise<CredentialIssuer> {
   const { scenario: s, deps } = ctx;
   let issuer: CredentialIssuer;
   if (!vault) {
@@ -96,7 +104,12 @@ async function createIssuer(ctx: LocalContext, pg: PostgresEndpoint, admin: SqlC
   // Leases are revoked before Postgres stops: the cleanup stack runs newest first.
   ctx.cleanup.defer('revoke leases', async () => {
     const ids = issuer.outstanding();
-    await issuer.close();
+    try {
+      await issuer.close();
+    } catch (err) {
+      // A database that died mid-run took its roles with it, and the run already failed for that.
+      if (!databaseGone()) throw err;
+    }
     const left = new Set(issuer.outstanding());
     for (const leaseId of ids) {
       if (!left.has(leaseId)) ctx.events.emit({ t: ctx.now(), type: 'lease_revoked', leaseId, reason: 'cleanup' });

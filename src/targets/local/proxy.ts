@@ -1,12 +1,10 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
-import { ExternalError } from '../../errors/errors.js';
+import { listenOnLoopback } from './loopback-listen.js';
 
 /**
- * The loopback stand-in for a Kubernetes Service: round-robin over the replicas that are
- * currently "endpoints". Clients keep their connections to the proxy; every request opens a new
- * upstream connection, so a request routed to a replica that stopped listening fails the way a
- * connection to a dead pod does, and the client sees that as a response it can classify.
+ * The loopback stand-in for a Kubernetes Service over the replicas that are currently its
+ * endpoints: `startTcpProxy` in tcp-proxy.ts (kube-proxy mode, the default) or {@link startProxy} (l7).
  */
 export interface ServiceProxy {
   /** `http://127.0.0.1:<port>` */
@@ -14,11 +12,11 @@ export interface ServiceProxy {
   readonly port: number;
   /** Adds (or re-points) an endpoint. */
   add(id: string, port: number): void;
-  /** Removes an endpoint; requests already routed to it are not affected. */
+  /** Removes an endpoint; requests (l7) or connections (kube-proxy) already routed to it are not affected. */
   remove(id: string): void;
-  /** Current endpoint ids, in routing order. */
+  /** Current endpoint ids, in the order they were added. */
   backends(): string[];
-  /** Closes the listener, every client connection and every upstream request in flight. */
+  /** Closes the listener, every client connection and every upstream connection. */
   close(): Promise<void>;
 }
 
@@ -56,7 +54,14 @@ function errorKind(code: string | undefined): ProxyErrorKind {
   return 'other';
 }
 
-/** Starts the proxy on 127.0.0.1. Rejects with an ExternalError (exit 4) when the port is taken. */
+/**
+ * Starts the L7 proxy on 127.0.0.1, which behaves like an ingress: round-robin per request, and
+ * every request opens a new upstream connection, so a request routed to a replica that stopped
+ * listening fails the way a connection to a dead pod does, and the client gets an answer it can
+ * classify (502/503/504 with {@link PROXY_ERROR_HEADER} and {@link CAUSE_HEADER}). Clients keep
+ * their connections to the proxy, so keep-alive failures of a Service are not seen through it.
+ * Rejects with an ExternalError (exit 4) when the port is taken.
+ */
 export async function startProxy(opts: ProxyOptions): Promise<ServiceProxy> {
   const log = opts.log ?? (() => {});
   const endpoints = new Map<string, number>();
@@ -137,24 +142,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ServiceProxy> {
   // A malformed request or a client socket error: drop that connection, keep serving.
   server.on('clientError', (_err, socket) => socket.destroy());
 
-  const requested = opts.port ?? 0;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      const what = err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be opened (${err.code ?? err.message})`;
-      reject(new ExternalError(`service proxy: port ${requested} on 127.0.0.1 ${what}`, {
-        hint: 'pick another workload.servicePort in the scenario, or 0 to use a free port',
-        cause: err,
-      }));
-    };
-    server.once('error', onError);
-    server.listen(requested, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
+  const port = await listenOnLoopback(server, opts.port ?? 0);
   server.on('error', (err) => log(`service proxy: ${err.message}`));
 
-  const port = (server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
   log(`service proxy listening on ${url}`);
   let closing: Promise<void> | undefined;

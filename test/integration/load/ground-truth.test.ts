@@ -36,7 +36,8 @@ async function countRun(rate: number, keepAlive: boolean): Promise<Counted> {
   const t0 = now();
   // The script and the schedule must start together, or the truth is shifted.
   expect(Math.abs(t0)).toBeLessThan(50);
-  const summary = await scenarioLoad.run(plan, recorder, { now });
+  // Anchored at t0: loading the generator module must not shift the schedule against the script.
+  const summary = await scenarioLoad.run(plan, recorder, { now, startMs: t0 });
   const analysis = analyzeRun({ events: [], timeline: recorder.toData(), settleMs: 0,
     measureFromMs: Math.min(0, t0), measureToMs: t0 + DURATION_MS });
   return { byKind: analysis.overall.byKind, requests: analysis.overall.requests, summary };
@@ -61,7 +62,7 @@ describe.each([
     // Every scheduled request has exactly one outcome, and (nearly) all were sent.
     expect(summary.model).toBe('open');
     expect(summary.scheduled).toBe(asked);
-    expect(requests).toBe(asked);
+    expect(requests, JSON.stringify({ summary, byKind })).toBe(asked);
     expectWithin(summary.sent, asked, 0.03, 'sent');
     expect(summary.completed + summary.errors).toBe(summary.sent);
     // Each outage's failures: rate × its seconds, ±10 %.

@@ -49,7 +49,7 @@ export function workload(over: Partial<WorkloadSpec> = {}): WorkloadSpec {
     replicas: 3, maxSurge: 1, maxUnavailable: 0, gracefulDrain: true,
     terminationGracePeriodMs: 3000, preStopMs: 200, endpointPropagationMs: 100,
     readiness: { path: '/ready', periodMs: 50, startupTimeoutMs: 10_000 },
-    pool: { max: 2, maxLifetimeMs: 60_000, idleTimeoutMs: 10_000 }, querySleepMs: 0, servicePort: 0, env: {},
+    pool: { max: 2, maxLifetimeMs: 60_000, idleTimeoutMs: 10_000 }, querySleepMs: 0, servicePort: 0, serviceMode: 'kube-proxy', env: {},
     ...over,
   };
 }

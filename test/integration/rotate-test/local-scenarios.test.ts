@@ -27,16 +27,23 @@ async function run(name: string) {
 }
 
 describe('rotate-test on the local target', () => {
-  it('3 graceful replicas with restart: one rollout per rotation, none drops a request', async () => {
+  it('3 graceful replicas with restart: one rollout per rotation, none drops a request but to the keep-alive race', async () => {
     const r = await run('graceful-three');
     expect(r.code, r.rt.err()).toBe(0);
+    expect(r.rt.err()).toContain('Starting the service proxy (kube-proxy)');
     const rotations = r.events.filter((e) => e.type === 'rotation_triggered');
     expect(rotations.length).toBe(3);
     expect(r.rollouts.length).toBe(rotations.length);
     for (const ro of r.rollouts) {
       expect(ro.completed).toBe(true);
       expect(ro.requests).toBeGreaterThan(0);
-      expect(ro.failures).toBe(0);
+      // The Service pins kept-alive connections (kube-proxy mode). A draining replica closes its
+      // idle ones, which can race a request the client just sent on one: at most one reset per
+      // client connection per replica that drained, and nothing else.
+      const drained = r.events.filter((e) => e.type === 'replica_terminating'
+        && e.t >= ro.window.fromMs && e.t <= ro.window.toMs).length;
+      expect(Object.keys(ro.byCause).filter((c) => c !== 'conn_reset:ECONNRESET')).toEqual([]);
+      expect(ro.failures).toBeLessThanOrEqual(GRACEFUL_THREE_CONNECTIONS * drained);
     }
     expect(r.baseline.failures).toBe(0);
     expect(r.rt.out()).toMatch(/rollout|#/i);
@@ -46,7 +53,11 @@ describe('rotate-test on the local target', () => {
     const r = await run('single-ungraceful');
     expect(r.code, r.rt.err()).toBe(0);
     expect(r.rollouts.length).toBe(3);
-    for (const ro of r.rollouts) expect(ro.failures).toBeGreaterThan(0);
+    for (const ro of r.rollouts) {
+      expect(ro.failures).toBeGreaterThan(0);
+      // No ready replica: the Service refuses new connections, as kube-proxy's REJECT rule does.
+      expect(ro.byCause['conn_refused:ECONNREFUSED']).toBeGreaterThan(0);
+    }
     expect(r.baseline.failures).toBe(0);
   });
 
@@ -80,6 +91,9 @@ describe('rotate-test on the local target', () => {
     expect(lastFailureMs(timeline)).toBeLessThan(r.rollouts[0].window.toMs);
   });
 });
+
+/** `load.connections` of test/fixtures/runs/graceful-three.yaml. */
+const GRACEFUL_THREE_CONNECTIONS = 10;
 
 /** How much earlier than its failure a request may have started: a query of a few ms plus a bin. */
 const IN_FLIGHT_MS = 100;

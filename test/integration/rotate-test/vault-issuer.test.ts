@@ -23,6 +23,7 @@ describe('rotate-test with issuer: vault', () => {
     const { code, rt } = await runVaultctl(['rotate-test', 'test/fixtures/runs/vault-issuer.yaml', '--out', out],
       { env: { PATH: process.env.PATH, HOME: process.env.HOME, VAULT_ADDR: vault.endpoint, VAULT_TOKEN: vault.token } });
     expect(code, rt.err()).toBe(0);
+    expect(rt.err()).toContain('Starting the service proxy (l7)');
     const calls = vault.calls();
     expect(calls.slice(0, 3)).toEqual(['POST sys/mounts/database', 'POST database/config/vaultctl-pg', 'POST database/roles/app']);
     const issued = calls.filter((c) => c === 'GET database/creds/app').length;

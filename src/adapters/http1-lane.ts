@@ -1,0 +1,112 @@
+import * as net from 'node:net';
+import { Http1ResponseParser, type ParsedResponse } from './http1-response.js';
+
+/** What one request got: a response, or an error (a connection error, a timeout, a broken response). */
+export type LaneResult =
+  | { ok: true; response: ParsedResponse }
+  | { ok: false; timedOut: boolean; code?: string; message: string };
+
+/**
+ * One client connection slot: at most one request at a time on one TCP connection, kept alive
+ * between requests. When the connection is gone (closed by the server, reset, timed out) the next
+ * request opens a new one, as an HTTP client does — and a kube-proxy-like Service then pins the
+ * new connection to an endpoint chosen afresh.
+ */
+export class Http1Lane {
+  private socket: net.Socket | undefined;
+  private connected = false;
+  private current: { done: (r: LaneResult) => void; timer: NodeJS.Timeout } | undefined;
+  private readonly parser: Http1ResponseParser;
+
+  constructor(private readonly host: string, private readonly port: number, keepBody: boolean,
+    /** Called when a connection opened by dial() is up (or failed), with no request on it. */
+    private readonly onReady: (lane: Http1Lane) => void = () => {}) {
+    this.parser = new Http1ResponseParser(keepBody, (r) => this.complete(r));
+  }
+
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Opens a connection ahead of any request; onReady follows. */
+  dial(): void {
+    if (!this.socket) this.open();
+    else if (this.connected) queueMicrotask(() => this.onReady(this));
+  }
+
+  /** Writes one request; `done` is called exactly once unless destroy() comes first. */
+  send(bytes: Buffer, timeoutMs: number, done: (r: LaneResult) => void): void {
+    if (this.current) throw new Error('lane busy');
+    const timer = setTimeout(() => this.fail({ ok: false, timedOut: true, message: 'timed out' }), timeoutMs);
+    this.current = { done, timer };
+    if (!this.socket) this.open();
+    this.socket!.write(bytes);
+  }
+
+  /** Closes the connection; a request in flight gets no callback. */
+  destroy(): void {
+    if (this.current) clearTimeout(this.current.timer);
+    this.current = undefined;
+    this.drop();
+  }
+
+  private open(): void {
+    const s = net.connect({ host: this.host, port: this.port });
+    this.socket = s;
+    this.connected = false;
+    this.parser.reset();
+    s.setNoDelay(true);
+    s.on('connect', () => {
+      this.connected = true;
+      if (!this.current) this.onReady(this);
+    });
+    s.on('data', (chunk: Buffer) => {
+      try {
+        this.parser.push(chunk);
+      } catch (err) {
+        this.fail({ ok: false, timedOut: false, code: 'EPROTO', message: (err as Error).message });
+      }
+    });
+    s.on('end', () => {
+      const whole = this.parser.end();
+      if (s !== this.socket) return;
+      this.drop();
+      if (!whole || this.current) this.fail({ ok: false, timedOut: false, code: 'ECONNRESET', message: 'connection closed before the response' });
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      if (s !== this.socket) return;
+      const wasConnected = this.connected;
+      this.drop();
+      if (this.current) this.fail({ ok: false, timedOut: false, code: err.code, message: err.message });
+      else if (!wasConnected) this.onReady(this);
+    });
+    s.on('close', () => {
+      if (s === this.socket) this.drop();
+    });
+  }
+
+  private complete(r: ParsedResponse): void {
+    if (r.close) this.drop();
+    const c = this.current;
+    if (!c) return;
+    clearTimeout(c.timer);
+    this.current = undefined;
+    c.done({ ok: true, response: r });
+  }
+
+  private fail(r: LaneResult): void {
+    const c = this.current;
+    this.drop();
+    if (!c) return;
+    clearTimeout(c.timer);
+    this.current = undefined;
+    c.done(r);
+  }
+
+  private drop(): void {
+    const s = this.socket;
+    this.socket = undefined;
+    this.connected = false;
+    s?.destroy();
+  }
+}
