@@ -1,6 +1,9 @@
 import * as net from 'node:net';
 import { Http1ResponseParser, type ParsedResponse } from './http1-response.js';
 
+/** Code of a request whose connection the server closed (FIN, not RST) before answering it. */
+export const CLOSED_BEFORE_RESPONSE = 'closed_before_response';
+
 /** What one request got: a response, or an error (a connection error, a timeout, a broken response). */
 export type LaneResult =
   | { ok: true; response: ParsedResponse }
@@ -71,7 +74,7 @@ export class Http1Lane {
       const whole = this.parser.end();
       if (s !== this.socket) return;
       this.drop();
-      if (!whole || this.current) this.fail({ ok: false, timedOut: false, code: 'ECONNRESET', message: 'connection closed before the response' });
+      if (!whole || this.current) this.fail({ ok: false, timedOut: false, code: CLOSED_BEFORE_RESPONSE, message: 'connection closed before the response' });
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (s !== this.socket) return;

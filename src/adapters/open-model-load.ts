@@ -6,6 +6,7 @@ import { checkLoadTarget } from '../load/target-check.js';
 import type { LoadGenerator, LoadPlan, LoadRunOptions, LoadSummary } from '../ports/load.js';
 import type { OutcomeSink } from '../ports/outcomes.js';
 import { LanePool, type LaneResult } from './http-lanes.js';
+import { CLOSED_BEFORE_RESPONSE } from './http1-lane.js';
 
 /**
  * Open-model load (k6's constant-arrival-rate, wrk2): request i starts at t0 + i/rate whatever
@@ -97,6 +98,8 @@ function classify(r: LaneResult, plan: LoadPlan): Classification {
   if (r.ok) return classifyResponse(r.response.status, r.response.headers, r.response.body, plan.success);
   // A request that waited for a free connection until its timeout is a timeout with that cause.
   if (r.timedOut) return r.code ? { kind: 'timeout', cause: r.code } : { kind: 'timeout' };
+  // A connection closed under a request is a reset to the client, with the FIN kept apart from an RST.
+  if (r.code === CLOSED_BEFORE_RESPONSE) return { kind: 'conn_reset', cause: r.code };
   return classifyError({ code: r.code, message: r.message });
 }
 

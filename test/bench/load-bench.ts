@@ -4,7 +4,7 @@
  *   npx tsx test/bench/load-bench.ts [RATES]         (npm run bench:load; RATES default 1000,2000,3000,5000)
  *
  * For each asked rate, runs `node bin/vaultctl rotate-test` on the local target — 3 graceful
- * replicas of the demo app, 10 rotations (refresh every 3 s over 30 s), open-model load — and
+ * replicas of the demo app, 10 rotations (refresh every 5 s over 50 s), open-model load — and
  * reports, from run.json, what was asked, scheduled and sent, what failed, how late the generator
  * sent, and where the CPU went: vaultctl's own process (load generator, Service proxy, recorder),
  * the replicas, and Postgres, sampled from /proc every 500 ms. Ratios only: this machine is shared.
@@ -22,9 +22,9 @@ function scenario(rate: number): string {
   return `apiVersion: vaultctl.dev/v1alpha1
 kind: Scenario
 metadata: {name: load-bench-${rate}}
-delivery: {refreshInterval: 3s, reload: restart}
+delivery: {refreshInterval: 5s, reload: restart}
 workload: {replicas: 3, maxSurge: 1, maxUnavailable: 0, gracefulDrain: true, preStop: 500ms, endpointPropagation: 200ms}
-load: {rate: ${rate}, connections: 50, duration: 30s, warmUp: 3s, timeout: 2s}
+load: {rate: ${rate}, connections: 50, duration: 50s, warmUp: 3s, timeout: 2s}
 `;
 }
 
@@ -65,21 +65,23 @@ async function runAt(rate: number, dir: string) {
   const cpu: Record<string, number> = {};
   for (const { group, ticks } of seen.values()) cpu[group] = (cpu[group] ?? 0) + ticks / TICKS_PER_S;
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-  return { rate, code, load: run.load, overall: run.analysis.overall, rollouts: run.analysis.rollouts.length, cpu };
+  const rotations = Object.values(run.analysis.rotations as Record<string, number>).reduce((a, b) => a + b, 0);
+  return { rate, code, load: run.load, overall: run.analysis.overall, rotations, cpu };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vaultctl-load-bench-'));
 try {
-  console.log('asked/s  scheduled     sent  sent/asked  not_sent  failures  lag p99  rollouts  cpu s: vaultctl replicas postgres  exit');
+  console.log('asked/s  scheduled     sent  sent/asked  not_sent  failures  lag p99  rotations  cpu s: vaultctl replicas postgres  exit');
   for (const rate of RATES) {
     const r = await runAt(rate, dir);
-    const asked = rate * 33;
+    const asked = rate * 53;
     const l = r.load ?? {};
     console.log(`${String(rate).padStart(7)}  ${String(l.scheduled).padStart(9)}  ${String(l.sent).padStart(7)}  ` +
       `${((100 * l.sent) / asked).toFixed(1).padStart(9)}%  ${String(l.notSent).padStart(8)}  ${String(r.overall.failures).padStart(8)}  ` +
-      `${String(l.lagMs?.p99 ?? '-').padStart(6)}ms  ${String(r.rollouts).padStart(8)}  ` +
+      `${String(l.lagMs?.p99 ?? '-').padStart(6)}ms  ${String(r.rotations).padStart(9)}  ` +
       `${(r.cpu.vaultctl ?? 0).toFixed(1).padStart(15)} ${(r.cpu.replicas ?? 0).toFixed(1).padStart(8)} ${(r.cpu.postgres ?? 0).toFixed(1).padStart(8)}  ${r.code}` +
-      (l.limitedBy ? `  limited by ${l.limitedBy}` : ''));
+      (l.limitedBy ? `  limited by ${l.limitedBy}` : '') +
+      `\n         causes: ${Object.entries(r.overall.byCause as Record<string, number>).slice(0, 3).map(([k, n]) => `${k}×${n}`).join(' ') || '-'}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
