@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { runCli, createCliDeps } from '../../src/cli/main.js';
 import { createTestRuntime, type TestRuntime } from './test-runtime.js';
 import type { CliDeps } from '../../src/cli/deps.js';
@@ -99,6 +99,20 @@ export function readTree(dir: string): { path: string; text: string }[] {
     else out.push({ path: p, text: readFileSync(p, 'utf8') });
   }
   return out;
+}
+
+/**
+ * Nothing the run started survives it (no process or file under `tmp`), and no secret the run
+ * registered — nor any of `extraSecrets` — appears in its stdout, stderr or results directory.
+ */
+export function expectCleanAndRedacted(rt: TestRuntime, out: string, tmp: string, extraSecrets: string[] = []): void {
+  expect(processesMentioning(tmp)).toEqual([]);
+  expect(leftovers(tmp)).toEqual([]);
+  const secrets = [...extraSecrets, ...rt.secrets.list()];
+  expect(rt.secrets.list().length).toBeGreaterThan(0);
+  for (const text of [rt.out(), rt.err(), ...readTree(out).map((f) => f.text)]) {
+    for (const s of secrets) expect(text.includes(s)).toBe(false);
+  }
 }
 
 export function removeDir(dir: string): void {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leftovers, processesMentioning, readTree, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
+import { expectCleanAndRedacted, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
 import type { RunEvent } from '../../../src/ports/events.js';
-import type { TestRuntime } from '../../support/test-runtime.js';
 
 // The database side of a run failing for real: a postmaster killed under load, and an issuer whose
 // creation statements fail. Real embedded Postgres, replicas, proxy and load.
@@ -32,17 +31,6 @@ function postmasterPid(): number | undefined {
     if (existsSync(file)) return Number(readFileSync(file, 'utf8').split('\n')[0]);
   }
   return undefined;
-}
-
-/** Nothing the run started survives it, and no password reaches stdout, stderr or the results. */
-function expectCleanAndRedacted(rt: TestRuntime, out: string): void {
-  expect(processesMentioning(dirs.tmp)).toEqual([]);
-  expect(leftovers(dirs.tmp)).toEqual([]);
-  const secrets = rt.secrets.list();
-  expect(secrets.length).toBeGreaterThan(0);
-  for (const text of [rt.out(), rt.err(), ...readTree(out).map((f) => f.text)]) {
-    for (const s of secrets) expect(text.includes(s)).toBe(false);
-  }
 }
 
 describe('rotate-test when the database fails', () => {
@@ -93,7 +81,7 @@ load: {rate: 50, connections: 2, duration: 10s, timeout: 2s}
     // The killed postmaster could not remove its System V shared memory; the run did.
     const shm = readFileSync('/proc/sysvipc/shm', 'utf8').split('\n').slice(1).map((row) => row.trim().split(/\s+/).map(Number));
     expect(shm.filter((f) => f[4] === pid)).toEqual([]);
-    expectCleanAndRedacted(rt, out);
+    expectCleanAndRedacted(rt, out, dirs.tmp);
   }, 90_000);
 
   it('rotations that cannot be issued or rolled out are rotation_failed events with their trigger, redacted', async () => {
@@ -122,6 +110,6 @@ load: {rate: 50, connections: 2, duration: 10s, timeout: 2s}
     expect(events.filter((e) => e.type === 'credentials_issued')).toHaveLength(2);
     expect(rt.err()).toMatch(/! rotation at 2\.\ds \(refresh\) failed: replica r\d+ was not ready/);
     expect(rt.err()).toMatch(/! rotation at 3\.\ds \(at\) failed: creating a role/);
-    expectCleanAndRedacted(rt, out);
+    expectCleanAndRedacted(rt, out, dirs.tmp);
   }, 90_000);
 });

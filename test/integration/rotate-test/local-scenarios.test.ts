@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leftovers, useRunDirs, processesMentioning, readTree, runVaultctl } from '../../support/cli-harness.js';
+import { expectCleanAndRedacted, useRunDirs, runVaultctl } from '../../support/cli-harness.js';
 
 // Real embedded Postgres, real replica processes, real autocannon load through the real proxy.
 const dirs = useRunDirs('vaultctl-results-');
@@ -14,15 +14,8 @@ async function run(name: string) {
   const { code, rt } = await runVaultctl(['rotate-test', `test/fixtures/runs/${name}.yaml`, '--out', out]);
   const runFile = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   const events = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  // Nothing the run started may survive it.
-  expect(processesMentioning(dirs.tmp)).toEqual([]);
-  expect(leftovers(dirs.tmp)).toEqual([]);
-  // No password or token the run created appears anywhere it wrote.
-  const secrets = rt.secrets.list();
-  expect(secrets.length).toBeGreaterThan(0);
-  for (const text of [rt.out(), rt.err(), ...readTree(out).map((f) => f.text)]) {
-    for (const s of secrets) expect(text.includes(s)).toBe(false);
-  }
+  // Nothing the run started may survive it, and no password or token it created appears anywhere it wrote.
+  expectCleanAndRedacted(rt, out, dirs.tmp);
   return { code, rt, runFile, events, rollouts: runFile.analysis.rollouts as Rollout[], baseline: runFile.analysis.baseline as Stats };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leftovers, useRunDirs, processesMentioning, readTree, runVaultctl } from '../../support/cli-harness.js';
+import { expectCleanAndRedacted, useRunDirs, runVaultctl } from '../../support/cli-harness.js';
 import { startVaultDouble, type VaultDouble } from '../../support/vault-double.js';
 import { sqlPlugin } from '../../support/vault-sql-plugin.js';
 
@@ -39,11 +39,7 @@ describe('rotate-test with issuer: vault', () => {
     // Every lease the run created was revoked through Vault at the end.
     expect(vault.state.revoked).toHaveLength(issued);
     expect(vault.state.leases.size).toBe(0);
-    // Neither the token nor any password (Vault's or Postgres') leaks.
-    for (const text of [rt.out(), rt.err(), ...readTree(out).map((f) => f.text)]) {
-      for (const secret of [vault.token, ...rt.secrets.list()]) expect(text.includes(secret)).toBe(false);
-    }
-    expect(processesMentioning(dirs.tmp)).toEqual([]);
-    expect(leftovers(dirs.tmp)).toEqual([]);
+    // Neither the token nor any password (Vault's or Postgres') leaks, and nothing is left behind.
+    expectCleanAndRedacted(rt, out, dirs.tmp, [vault.token]);
   });
 });
