@@ -13,6 +13,7 @@ import { runScenario } from './run-scenario.js';
 import { createLineReporter } from '../cli/output.js';
 import { scenarioTimingLines } from './timing-check.js';
 import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../report/formats.js';
+import { prepareResultsDir } from '../recorder/results-dir.js';
 
 /** What rotate-test needs besides the Runtime. */
 export interface RotateTestDeps {
@@ -58,13 +59,13 @@ export async function rotateTest(rt: Runtime, deps: RotateTestDeps, opts: Rotate
   for (const s of scenarios) scenarioTimingLines(s).forEach((line) => timing.info(line));
   const stamp = rt.clock.wallClock().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const outputs: RunOutputs = { runs: [], crossed: [], flagThresholds, format: opts.format ?? 'text', multi: scenarios.length > 1 };
+  const dirs = distinctNames(scenarios.map((s) => s.name)).map((name) => (opts.out
+    ? resolve(rt.cwd, scenarios.length > 1 ? join(opts.out, name) : opts.out)
+    : resolve(rt.cwd, 'vaultctl-results', `${stamp}-${name}`)));
+  // Every results directory is made (or refused, exit 2) before the first run starts anything.
+  for (const dir of dirs) await prepareResultsDir(dir);
   try {
-    for (const s of scenarios) {
-      const dir = opts.out
-        ? resolve(rt.cwd, scenarios.length > 1 ? join(opts.out, s.name) : opts.out)
-        : resolve(rt.cwd, 'vaultctl-results', `${stamp}-${s.name}`);
-      await runScenario(rt, deps, s, dir, opts.quiet, outputs);
-    }
+    for (const [i, s] of scenarios.entries()) await runScenario(rt, deps, s, dirs[i], opts.quiet, outputs);
   } finally {
     // One document for all runs, so `--format json` stays parseable; written even when a run failed.
     if (outputs.format !== 'text' && outputs.runs.length > 0) {
@@ -72,6 +73,17 @@ export async function rotateTest(rt: Runtime, deps: RotateTestDeps, opts: Rotate
     }
   }
   if (outputs.crossed.length > 0) throw new ThresholdsCrossedError(outputs.crossed);
+}
+
+/** Names made distinct in order: a repeated `name` becomes `name-2`, `name-3`, … so no run overwrites another's results. */
+export function distinctNames(names: string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    let out = name;
+    for (let n = 2; used.has(out); n++) out = `${name}-${n}`;
+    used.add(out);
+    return out;
+  });
 }
 
 async function loadAll(rt: Runtime, files: string[]): Promise<Scenario[]> {

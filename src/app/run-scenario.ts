@@ -6,6 +6,7 @@ import { createLineReporter } from '../cli/output.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { TimelineRecorder } from '../recorder/timeline-recorder.js';
 import { createResultsWriter } from '../recorder/results-dir.js';
+import { maskScenario, scenarioSecrets } from '../recorder/mask-scenario.js';
 import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE, type RunFile } from '../recorder/run-file.js';
 import { analyzeRun } from '../analysis/analyze.js';
 import { expectsRollouts, findIncompleteness } from '../analysis/completeness.js';
@@ -35,6 +36,8 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const thresholdAbort = new AbortController();
   let abortedBy: ThresholdResult | undefined;
   const signal = AbortSignal.any([rt.signal, thresholdAbort.signal]);
+  // Secrets the user wrote (Authorization headers, DB_PASSWORD) are redacted from every line from now on.
+  for (const secret of scenarioSecrets(s)) rt.secrets.add(secret);
   const writer = await createResultsWriter(dir, { redact: (text: string) => rt.secrets.redact(text) });
   const t0 = rt.clock.now();
   const now = () => rt.clock.now() - t0;
@@ -58,7 +61,7 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const startedAt = rt.clock.wallClock().toISOString();
   // What every run.json of this run says about itself, checkpoints and the final one alike.
   const header: Pick<RunFile, 'schemaVersion' | 'tool' | 'scenario' | 'startedAt' | 'timeZero'> = {
-    schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version }, scenario: s, startedAt,
+    schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: deps.version }, scenario: maskScenario(s), startedAt,
     timeZero: TIME_ZERO_NOTE };
   reporter.info(`▶ ${s.name} (${s.source}) → ${dir}`);
   sink.emit({ t: 0, type: 'run_started', target: s.target, scenario: s.name });

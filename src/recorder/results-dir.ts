@@ -14,20 +14,21 @@
  * `timeline.json` and `run.json` are rewritten every few seconds while the run goes (status
  * `running`) and once more at the end, each to a temporary file renamed into place, so a reader
  * never sees half a file and a run killed outright still leaves what it recorded until then. `vaultctl report DIR` re-runs the analysis from
- * `events.ndjson` + `timeline.json`. No file holds a password, token or connection string.
+ * `events.ndjson` + `timeline.json`. No file holds a password, token or connection string; the
+ * directory vaultctl creates is mode 0700 and every file 0600 (results-dir-fs.ts).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { type WriteStream } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors/errors.js';
 import type { EventSink, RunEvent } from '../ports/events.js';
 import type { TimelineData } from './timeline-data.js';
 import type { EventLogState } from '../analysis/completeness.js';
 import { RUN_SCHEMA_VERSION, type RunFile } from './run-file.js';
+import { EVENTS_FILE, listDir, openPrivate, prepareResultsDir, readOptional, RUN_FILE, TIMELINE_FILE,
+  writeAtomic } from './results-dir-fs.js';
 
-export const EVENTS_FILE = 'events.ndjson';
-export const TIMELINE_FILE = 'timeline.json';
-export const RUN_FILE = 'run.json';
+export { EVENTS_FILE, prepareResultsDir, RUN_FILE, TIMELINE_FILE };
 const OWN_FILES = [EVENTS_FILE, TIMELINE_FILE, RUN_FILE, `${TIMELINE_FILE}.tmp`, `${RUN_FILE}.tmp`];
 
 /** Options of createResultsWriter. */
@@ -52,20 +53,15 @@ export interface ResultsWriter extends EventSink {
 
 /**
  * Creates (or reuses) a results directory. An existing directory must be empty or a previous
- * vaultctl results directory, whose files are replaced; anything else is a UsageError.
+ * vaultctl results directory, whose files are replaced; anything else, or a path that cannot be
+ * created or written (errno named), is a UsageError.
  */
 export async function createResultsWriter(dir: string, opts: ResultsWriterOptions = {}): Promise<ResultsWriter> {
   const redact = opts.redact ?? ((s: string) => s);
-  const entries = await listDir(dir);
-  if (entries === null) await mkdir(dir, { recursive: true });
-  else if (entries.length > 0) {
-    if (!(await isResultsDir(dir, entries))) {
-      throw new UsageError(`${dir} is not empty and is not a vaultctl results directory`,
-        'choose a new directory with --out, or empty this one');
-    }
-    await Promise.all(OWN_FILES.filter((f) => entries.includes(f)).map((f) => rm(join(dir, f), { force: true })));
-  }
-  const stream = createWriteStream(join(dir, EVENTS_FILE), { flags: 'w', encoding: 'utf8' });
+  const entries = await prepareResultsDir(dir);
+  await Promise.all(OWN_FILES.filter((f) => entries.includes(f)).map((f) => rm(join(dir, f), { force: true })));
+  // Opened here, not lazily by a stream, so an unwritable directory fails now with its errno.
+  const stream = (await openPrivate(join(dir, EVENTS_FILE), dir)).createWriteStream({ encoding: 'utf8' });
   let writes: Promise<void> = Promise.resolve();
   const writeBoth = async (run: RunFile, timeline: TimelineData): Promise<void> => {
     await writeAtomic(join(dir, TIMELINE_FILE), redact(JSON.stringify(timeline)));
@@ -112,7 +108,7 @@ export interface ResultsDirContents {
 
 /** Reads a results directory; a missing, unfinished or malformed one is a UsageError naming the file. */
 export async function readResultsDir(dir: string): Promise<ResultsDirContents> {
-  const entries = await listDir(dir);
+  const entries = await listDir(dir, 'read');
   if (entries === null) throw new UsageError(`results directory ${dir} does not exist`);
   if (!entries.includes(RUN_FILE)) {
     throw new UsageError(`${dir} has no ${RUN_FILE}`,
@@ -161,50 +157,6 @@ function parseJson(dir: string, file: string, text: string): unknown {
   } catch (err) {
     throw new UsageError(`${join(dir, file)} is not valid JSON: ${(err as Error).message}`);
   }
-}
-
-/** A directory is ours when its run.json names vaultctl or its event log starts with run_started. */
-async function isResultsDir(dir: string, entries: string[]): Promise<boolean> {
-  if (entries.includes(RUN_FILE)) {
-    try {
-      const run = JSON.parse(await readFile(join(dir, RUN_FILE), 'utf8')) as Partial<RunFile>;
-      if (run?.tool?.name === 'vaultctl') return true;
-    } catch {
-      // fall through to the event log
-    }
-  }
-  const events = await readOptional(join(dir, EVENTS_FILE));
-  if (events === null) return false;
-  try {
-    return (JSON.parse(events.split('\n', 1)[0]) as RunEvent).type === 'run_started';
-  } catch {
-    return false;
-  }
-}
-
-async function listDir(dir: string): Promise<string[] | null> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ENOTDIR') throw new UsageError(`${dir} is a file, not a directory`);
-    throw err;
-  }
-}
-
-async function readOptional(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.tmp`, text, 'utf8');
-  await rename(`${path}.tmp`, path);
 }
 
 function endStream(stream: WriteStream): Promise<void> {

@@ -12,7 +12,10 @@ export interface RunFile {
   schemaVersion: typeof RUN_SCHEMA_VERSION;
   /** The program that wrote it. */
   tool: { name: 'vaultctl'; version: string };
-  /** The fully defaulted scenario that ran (name, source file, target and every setting; it holds no secrets). */
+  /**
+   * The fully defaulted scenario that ran (name, source file, target and every setting), with
+   * secret-looking env and header values masked as `***` (mask-scenario.ts).
+   */
   scenario: Scenario;
   /** Wall-clock time of the run's time zero, ISO 8601. */
   startedAt: string;
