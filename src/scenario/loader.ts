@@ -1,5 +1,4 @@
-import { readFile as fsReadFile } from 'node:fs/promises';
-import { readConfigFile, type ReadTextFile } from './read-config-file.js';
+import { readBoundedTextFile, readConfigFile, type ReadTextFile } from './read-config-file.js';
 import { formatPath } from './locate.js';
 import { readVersionedYaml } from './versioned-yaml.js';
 import type { Scenario } from './model.js';
@@ -16,7 +15,7 @@ const HINT = `see scenarios/local-quickstart.yaml for a complete example of apiV
  * Reads and parses a scenario file. A missing or unreadable file is a UsageError (exit 2);
  * anything wrong inside it is one ConfigError listing every issue with file:line:col.
  */
-export async function loadScenarioFile(path: string, readFile: ReadTextFile = (p) => fsReadFile(p, 'utf8')): Promise<Scenario> {
+export async function loadScenarioFile(path: string, readFile: ReadTextFile = readBoundedTextFile): Promise<Scenario> {
   const text = await readConfigFile(path, readFile, {
     noun: 'scenario file',
     notFoundHint: 'check the path (it is relative to the current directory); example scenarios are in scenarios/, e.g. scenarios/local-quickstart.yaml',

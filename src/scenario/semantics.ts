@@ -1,4 +1,4 @@
-import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { boundIssues, durationMs } from './bounds.js';
 import { parseThresholdExpression } from './thresholds.js';
 
 /** A problem found in the parsed file, located by its key path (mapped to line:col by the loader). */
@@ -13,7 +13,7 @@ export interface PathIssue {
  * reported in one pass. A value of the wrong type is left to the schema.
  */
 export function semanticIssues(raw: unknown): PathIssue[] {
-  const issues: PathIssue[] = [];
+  const issues: PathIssue[] = boundIssues(raw);
   const root = asMap(raw);
   const delivery = asMap(root.delivery);
   const workload = asMap(root.workload);
@@ -82,10 +82,4 @@ export function semanticIssues(raw: unknown): PathIssue[] {
 
 function asMap(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-/** Milliseconds of a valid file duration; undefined for anything the schema will reject. */
-function durationMs(v: unknown): number | undefined {
-  if (v === 0) return 0;
-  return typeof v === 'string' && DURATION_PATTERN.test(v) ? parseDuration(v) : undefined;
 }

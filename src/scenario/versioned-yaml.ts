@@ -1,6 +1,7 @@
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { Locator } from './locate.js';
+import { failingAlias } from './yaml-aliases.js';
 
 /** What a versioned vaultctl YAML file must declare, and how to talk about it in errors. */
 export interface VersionedKind {
@@ -51,8 +52,14 @@ export function readVersionedYaml(text: string, file: string, spec: VersionedKin
   try {
     raw = doc.toJS() as Record<string, unknown>;
   } catch (err) {
-    // e.g. an alias "billion laughs" over the limit, or an alias to an undefined anchor.
-    fail([{ file, ...locate.value([]), path: '', message: `cannot read the YAML: ${(err as Error).message}` }]);
+    // An alias "billion laughs" over yaml's budget, or an alias to an undefined anchor: yaml's
+    // error has no position, so find the alias it stopped at.
+    const alias = failingAlias(doc);
+    const at = alias?.range ? locate.at(alias.range[0]) : locate.value([]);
+    const message = alias && /Excessive alias count/.test((err as Error).message)
+      ? `alias *${alias.source} expands past yaml's limit of 100 aliased nodes (nested aliases: a "billion laughs")`
+      : `cannot read the YAML: ${(err as Error).message}`;
+    fail([{ file, ...at, path: '', message }]);
   }
   const header = (['apiVersion', 'kind'] as const).flatMap((key): ConfigIssue[] => {
     const want = spec[key];

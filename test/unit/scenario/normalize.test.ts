@@ -76,7 +76,7 @@ describe('normalize: a file that sets every key keeps every value', () => {
         querySleepMs: 2, servicePort: 8080, serviceMode: 'l7', command: ['node', 'app.js', '--port', '0'], env: { LOG_LEVEL: 'debug' },
       },
       load: {
-        rate: 'max', connections: 20, durationMs: 60_000, warmUpMs: 5000, timeoutMs: 750,
+        rate: 'max', connections: 20, durationMs: 60_000, warmUpMs: 5000, timeoutMs: 1500,
         request: { method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, body: '{"id":1}' },
         success: { statusMin: 201, statusMax: 201, bodyIncludes: 'ok', bodyExcludes: 'error' },
       },

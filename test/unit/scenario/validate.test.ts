@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateScenarios } from '../../../src/app/validate.js';
 import { ConfigError, UsageError } from '../../../src/errors/errors.js';
+import { runVaultctl } from '../../support/cli-harness.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/scenarios/${name}`, import.meta.url));
 const QUICKSTART = fileURLToPath(new URL('../../../scenarios/local-quickstart.yaml', import.meta.url));
@@ -43,5 +44,18 @@ describe('validateScenarios', () => {
 
   it('needs at least one file', async () => {
     await expect(validateScenarios([], {})).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('refuses limits and zero values at their keys, with exit 104 from the CLI', async () => {
+    const file = fixture('invalid-bounds.yaml');
+    const err = await validateScenarios([file], {}).catch((e: unknown) => e);
+    expect((err as ConfigError).issues.map((i) => `${i.line}:${i.col} ${i.path}`)).toEqual([
+      '7:13 workload.replicas', '10:12 load.timeout', '11:13 load.duration', '13:8 analysis.bin',
+    ]);
+    const { code, rt } = await runVaultctl(['validate', file, fixture('invalid-alias-bomb.yaml')]);
+    expect(code).toBe(104);
+    expect(rt.err()).toContain(`${file}:7:13 workload.replicas: 10000 is over the limit of 50 replicas`);
+    expect(rt.err()).toContain(`${file}:11:13 load.duration: load.warmUp + load.duration is 100000h, over the limit of 24h`);
+    expect(rt.err()).toContain(`${fixture('invalid-alias-bomb.yaml')}:13:12 alias *c expands past`);
   });
 });
