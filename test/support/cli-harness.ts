@@ -1,10 +1,11 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runCli, createCliDeps } from '../../src/cli/main.js';
 import { createTestRuntime, type TestRuntime } from './test-runtime.js';
 import type { CliDeps } from '../../src/cli/deps.js';
+import type { RunEvent } from '../../src/ports/events.js';
 
 /** The repository root (tests run with it as cwd). */
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -17,6 +18,11 @@ export async function runVaultctl(args: string[], opts: {
   deps?: (deps: CliDeps) => void;
   /** Aborts the run (as Ctrl-C does) this long after it starts. */
   abortAfterMs?: number;
+  /**
+   * Aborts the run (as Ctrl-C does) once this turns true, checked every 50 ms, e.g. when the run's
+   * events.ndjson has `load_started`: a point in the run, not a time that CPU contention can shift.
+   */
+  abortWhen?: () => boolean;
 } = {}): Promise<{ code: number; rt: TestRuntime }> {
   // A CI job summary must never receive what tests write; tests that want one pass it explicitly.
   const { GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
@@ -24,11 +30,57 @@ export async function runVaultctl(args: string[], opts: {
   const deps = createCliDeps();
   opts.deps?.(deps);
   const timer = opts.abortAfterMs === undefined ? undefined : setTimeout(() => rt.abort(), opts.abortAfterMs);
+  const { abortWhen } = opts;
+  const poll = abortWhen && setInterval(() => {
+    if (!abortWhen()) return;
+    clearInterval(poll);
+    rt.abort();
+  }, 50);
   try {
     const code = await runCli(args, rt, deps);
     return { code, rt };
   } finally {
     clearTimeout(timer);
+    clearInterval(poll);
+  }
+}
+
+/**
+ * Polls `probe` every 50 ms until it returns a value other than undefined/false, and returns it;
+ * throws naming `what` after `timeoutMs`. For tests that wait on a run's files instead of sleeping.
+ */
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The events a run has written so far to `<out>/events.ndjson` (none before it exists). */
+export function runEvents(out: string): RunEvent[] {
+  const file = join(out, 'events.ndjson');
+  if (!existsSync(file)) return [];
+  // The writer may be mid-line: a partial last line is not an event yet.
+  const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
+  return lines.filter(Boolean).map((l) => JSON.parse(l) as RunEvent);
+}
+
+/** True once the run in `out` has recorded an event of this type. */
+export function hasEvent(out: string, type: RunEvent['type']): boolean {
+  return runEvents(out).some((e) => e.type === type);
+}
+
+/** The run's run.json once it is complete JSON (a checkpoint may be half written), else undefined. */
+export function readRunFile(out: string): Record<string, any> | undefined {
+  const file = join(out, 'run.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+  } catch {
+    return undefined;
   }
 }
 

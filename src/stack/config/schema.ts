@@ -21,6 +21,21 @@ const httpUrl = z.string().regex(/^https?:\/\/\S+$/, { error: 'must be an http(s
 /** `<repo name>/<chart>`: the repo name is what `helm repo add` registers the URL under. */
 const chartRef = z.string().regex(/^[a-z0-9][-a-z0-9_.]*\/[a-z0-9][-a-z0-9_.]*$/, { error: 'must be "<repo name>/<chart>", e.g. hashicorp/vault' });
 
+/**
+ * A container image reference as the distribution grammar spells it: `[registry[:port]/]path[:tag][@digest]`.
+ * The value is written into manifests, so whitespace or a newline would inject YAML; reject it here.
+ */
+const IMAGE_DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?`;
+const IMAGE_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const IMAGE_TAG = String.raw`(?::[\w][\w.-]{0,127})?`;
+const IMAGE_DIGEST = String.raw`(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?`;
+const imageRef = z
+  .string()
+  .max(255, { error: 'must be at most 255 characters' })
+  .regex(new RegExp(`^${IMAGE_DOMAIN}${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*${IMAGE_TAG}${IMAGE_DIGEST}$`), {
+    error: 'must be an image reference without whitespace, e.g. postgres:17 or registry.example.com:5000/team/postgres:17',
+  });
+
 function chartSchema(d: { repo: string; chart: string; version: string; namespace: string; release: string }) {
   return z
     .strictObject({
@@ -60,7 +75,7 @@ export const labConfigFileSchema = z.strictObject({
     .prefault({}),
   postgres: z
     .strictObject({
-      image: nonEmpty.default('postgres:17'),
+      image: imageRef.default('postgres:17'),
       namespace: dnsLabel.default('vaultctl-db'),
       database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a plain lower-case SQL identifier' }).default('app'),
     })
@@ -92,7 +107,7 @@ export const labConfigFileSchema = z.strictObject({
       preStop: durationSchema.default('5s'),
       terminationGracePeriod: durationSchema.default('30s'),
       querySleep: durationSchema.default('5ms'),
-      image: nonEmpty.default('node:20-alpine'),
+      image: imageRef.default('node:20-alpine'),
     })
     .prefault({}),
   waits: z

@@ -45,6 +45,8 @@ export async function runLocalScenario(ctx: LocalContext, outcomes: OutcomeSink,
       baseEnv: { ...inheritedEnv(ctx.env), ...workloadEnv(s, stack.postgres) },
       proxy: stack.proxy, events: ctx.events, clock: { now: ctx.now, wallClock: () => new Date() },
       secrets: ctx.secrets, log: (line) => ctx.reporter.info(`  ${line}`),
+      // Ctrl-C or a dead database: replicas exiting from then on are the run ending, not crashes.
+      signal: run.signal,
     });
     ctx.cleanup.defer('stop replicas', () => supervisor.stop());
     await step(run, `Starting ${s.workload.replicas} ${s.workload.replicas === 1 ? 'replica' : 'replicas'}`,

@@ -34,6 +34,11 @@ export interface ReplicaOptions {
   secrets: SecretRegistry;
   /** Called when a replica that was ready exits without being asked to (after replica_exited). */
   onCrash?: (replica: Replica, exit: ReplicaExit) => void;
+  /**
+   * True once the run is stopping: an exit then is expected even before terminate() reaches this
+   * replica (Ctrl-C signals vaultctl's whole process group, the replicas included).
+   */
+  stopping?: () => boolean;
 }
 
 const TAIL_LINES = 50;
@@ -220,7 +225,7 @@ export class Replica {
     this.exitInfo = e;
     const before = this.phase;
     this.phase = 'exited';
-    const expected = before === 'terminating' || this.killedByUs;
+    const expected = before === 'terminating' || this.killedByUs || (this.o.stopping?.() ?? false);
     if (this.child?.pid !== undefined) {
       this.o.events.emit({ t: this.o.clock.now(), type: 'replica_exited', replica: this.id, revision: this.revision,
         code: e.code, signal: e.signal, expected });

@@ -24,6 +24,11 @@ export interface LocalSupervisorOptions {
   clock: Clock;
   secrets: SecretRegistry;
   log?: (line: string) => void;
+  /**
+   * The run's signal. Once it aborts the run is stopping, before stop() is called: replicas that
+   * exit then (Ctrl-C reaches them too) are not crashes, so they are neither reported nor restarted.
+   */
+  signal?: AbortSignal;
 }
 
 /** Replica counts for the live view (shared by every target). */
@@ -184,7 +189,7 @@ export class LocalSupervisor {
     const replica = new Replica({
       id, revision, command: this.o.command, env: this.envFor(revision), workload: this.o.workload,
       proxy: this.o.proxy, events: this.o.events, clock: this.o.clock, secrets: this.o.secrets,
-      onCrash: (r, exit) => this.onCrash(r, exit),
+      onCrash: (r, exit) => this.onCrash(r, exit), stopping: () => this.stopping(),
     });
     this.replicas.set(id, replica);
     this.spawnedAtFileVersion.set(replica, this.fileVersion);
@@ -196,7 +201,8 @@ export class LocalSupervisor {
   /** Applies the rolling plan until nothing more can happen now; completes the rollout when done. */
   private kick(): void {
     const a = this.active;
-    if (!a || this.state !== 'running') return;
+    // A stopping run starts no replicas; stop() cancels the rollout.
+    if (!a || this.state !== 'running' || this.stopping()) return;
     const view: PlanReplica[] = [...this.replicas.values()].map((r) => ({
       id: r.id, revision: r.revision, state: r.phase === 'exited' ? 'terminating' : r.phase,
     }));
@@ -231,7 +237,7 @@ export class LocalSupervisor {
   private onStartFailed(r: Replica, err: unknown): void {
     if (this.replicas.get(r.id) === r && r.phase === 'exited') this.replicas.delete(r.id);
     // start() reports its own failures; stop() and the plan end replicas on purpose.
-    if (err instanceof ReplicaTerminatedError || this.state === 'stopping') return;
+    if (err instanceof ReplicaTerminatedError || this.stopping()) return;
     // An initial replica (no restart recorded): start() rejects with this error and stops the rest.
     if (this.state === 'starting' && !this.failedStarts.has(r.id)) return;
     const a = this.active;
@@ -250,7 +256,7 @@ export class LocalSupervisor {
 
   private onCrash(r: Replica, exit: ReplicaExit): void {
     if (this.replicas.get(r.id) === r) this.replicas.delete(r.id);
-    if (this.state === 'stopping') return;
+    if (this.stopping()) return;
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     const last = r.output().split('\n').filter(Boolean).pop();
     this.log(`replica ${r.id} (revision ${r.revision}) ${how} while ready${last ? `; last output: ${last}` : ''}`);
@@ -258,8 +264,14 @@ export class LocalSupervisor {
     else this.restart(r);
   }
 
+  /** stop() has begun, or the run's signal says it is about to. */
+  private stopping(): boolean {
+    return this.state === 'stopping' || this.o.signal?.aborted === true;
+  }
+
   /** Same id, revision and credentials, as the kubelet restarts a container in its pod. */
   private restart(r: Replica): void {
+    if (this.stopping()) return; // a backed-off restart may come due after the run began stopping
     const failures = this.failedStarts.get(r.id) ?? 0;
     this.failedStarts.set(r.id, failures + 1);
     const delay = failures === 0 ? 0 : Math.min(BACKOFF_FIRST_MS * 2 ** (failures - 1), BACKOFF_MAX_MS);

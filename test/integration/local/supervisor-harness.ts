@@ -60,7 +60,7 @@ export function creds(username: string): Credentials {
 
 /** Builds a supervisor over the fixture app with a recording proxy and an array sink. */
 export function harness(opts: { workload?: Partial<WorkloadSpec>; via?: DeliverySpec['via']; env?: Record<string, string>;
-  command?: string[] } = {}) {
+  command?: string[]; signal?: AbortSignal } = {}) {
   const proxy = new RecordingProxy();
   const sink = new ArraySink();
   const logs: string[] = [];
@@ -70,7 +70,7 @@ export function harness(opts: { workload?: Partial<WorkloadSpec>; via?: Delivery
     delivery: { refreshIntervalMs: 0, reload: opts.via === 'file' ? 'signal' : 'restart', via: opts.via ?? 'env' },
     command: opts.command ?? [process.execPath, TINY_APP],
     baseEnv: { PATH: process.env.PATH ?? '', ...opts.env },
-    proxy, events: sink, clock: epochClock, secrets, log: (l) => logs.push(l),
+    proxy, events: sink, clock: epochClock, secrets, log: (l) => logs.push(l), signal: opts.signal,
   });
   return { sup, proxy, sink, logs, secrets };
 }

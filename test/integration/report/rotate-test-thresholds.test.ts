@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leftovers, useRunDirs, processesMentioning, runVaultctl } from '../../support/cli-harness.js';
+import { hasEvent, leftovers, useRunDirs, processesMentioning, runVaultctl } from '../../support/cli-harness.js';
 
 // Real runs (embedded Postgres, replicas, autocannon) of a shortened copy of
 // test/fixtures/runs/single-ungraceful.yaml: 1 replica without graceful drain, so every rollout
@@ -88,7 +88,8 @@ describe('rotate-test with thresholds', () => {
     const file = scenario('interrupted', '30s');
     const out = join(dirs.out, 'interrupted');
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out, '-q', '--threshold', 'rollout.failure_rate < 0.1%'],
-      { abortAfterMs: 9000, env: baseEnv() });
+      // Interrupted once a rollout has completed (and, without graceful drain, crossed the threshold).
+      { abortWhen: () => hasEvent(out, 'rollout_completed'), env: baseEnv() });
     expect(code, rt.err()).toBe(105);
     // stdout says how the run ended (after the partial table when the load had started): never PASS
     expect(rt.out()).toMatch(/^verdict: INTERRUPTED\b/m);

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { leftovers, useRunDirs, processesMentioning, runVaultctl } from '../../support/cli-harness.js';
+import {
+  leftovers, useRunDirs, processesMentioning, readRunFile, runVaultctl, waitFor,
+} from '../../support/cli-harness.js';
 import { createEmbeddedPostgres } from '../../../src/adapters/embedded-postgres-server.js';
 
 // Bad input and failures mid-way: each gives its documented exit code and a clear message, and
@@ -111,9 +113,12 @@ describe('rotate-test failures', () => {
     const file = scenario('checkpoints', 'workload: {replicas: 1}', '14s');
     const out = join(dirs.out, 'checkpoints');
     const running = runVaultctl(['rotate-test', file, '--out', out, '-q']);
-    // Load starts after ~1 s of setup; the first checkpoint comes 5 s later.
-    await new Promise((r) => setTimeout(r, 7500));
-    const partial = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    // Only a checkpoint writes run.json before the end; the first comes ~5 s after the load starts.
+    // The run has 14 s of load, so it is still going when the checkpoint is read.
+    const partial = await Promise.race([
+      waitFor('the first checkpoint (run.json)', 60_000, () => readRunFile(out)),
+      running.then(({ rt }) => { throw new Error(`the run ended before its first checkpoint:\n${rt.err()}`); }),
+    ]);
     expect(partial.status).toBe('running');
     expect(partial.analysis.overall.requests).toBeGreaterThan(0);
     const report = await runVaultctl(['report', out, '--format', 'json']);
@@ -127,9 +132,11 @@ describe('rotate-test failures', () => {
   });
 
   it('an interrupted run exits 105, keeps what it recorded, and cleans up', async () => {
-    const file = scenario('interrupted', 'workload: {replicas: 2}');
+    const file = scenario('interrupted', 'workload: {replicas: 2}', '30s');
     const out = join(dirs.out, 'interrupted');
-    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out], { abortAfterMs: 5000 });
+    // Interrupted once a checkpoint shows requests recorded: setup under load takes however long it takes.
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out],
+      { abortWhen: () => (readRunFile(out)?.analysis?.overall?.requests ?? 0) > 0 });
     expect(code).toBe(105);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.status).toBe('interrupted');

@@ -103,6 +103,21 @@ describe('lab config errors', () => {
     ]);
   });
 
+  it('image references: registries, ports, paths, tags and digests pass; whitespace and newlines do not', () => {
+    for (const image of ['postgres:17', 'docker.io/library/postgres:17.2-alpine', 'localhost:5000/team/pg',
+      `registry.example.com/pg@sha256:${'a'.repeat(64)}`, 'node:20-alpine']) {
+      expect(parseLabConfig(`${HEAD}postgres:\n  image: ${JSON.stringify(image)}\n`, 'lab.yaml').postgres.image).toBe(image);
+    }
+    const message = 'must be an image reference without whitespace, e.g. postgres:17 or registry.example.com:5000/team/postgres:17';
+    // A double-quoted YAML string can carry a newline: it would land inside a manifest.
+    expect(issuesOf(`${HEAD}postgres:\n  image: "postgres:17\\n    command: [sh]"\napp:\n  image: node 20\n`)).toEqual([
+      `4:10 postgres.image: ${message}`,
+      `6:10 app.image: ${message}`,
+    ]);
+    expect(issuesOf(`${HEAD}postgres:\n  image: Postgres:17\n`)).toEqual([`4:10 postgres.image: ${message}`]);
+    expect(issuesOf(`${HEAD}postgres:\n  image: ""\n`)).toEqual([`4:10 postgres.image: ${message}`]);
+  });
+
   it('checks the header before anything else', () => {
     expect(issuesOf('apiVersion: v1\nkind: Scenario\nbogus: 1\n')).toEqual([
       '1:13 apiVersion: unsupported apiVersion "v1": expected vaultctl.dev/v1alpha1',
