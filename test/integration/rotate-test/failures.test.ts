@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import {
-  leftovers, useRunDirs, processesMentioning, readRunFile, runVaultctl, waitFor,
+  hasEvent, leftovers, useRunDirs, processesMentioning, readRunFile, runVaultctl, waitFor,
 } from '../../support/cli-harness.js';
 import { createEmbeddedPostgres } from '../../../src/adapters/embedded-postgres-server.js';
 
@@ -142,6 +142,16 @@ describe('rotate-test failures', () => {
     expect(run.status).toBe('interrupted');
     expect(run.analysis.overall.requests).toBeGreaterThan(0);
     expect(rt.err()).toMatch(/interrupted/);
+    expectNothingLeft();
+  });
+
+  it('interrupted while Postgres is being created, it still leaves no initdb, server or data dir', async () => {
+    const file = scenario('interrupted-early', '');
+    const out = join(dirs.out, 'interrupted-early');
+    // run_started comes before Postgres is set up: the abort lands during initdb or the server's start.
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out], { abortWhen: () => hasEvent(out, 'run_started') });
+    expect(code, rt.err()).toBe(105);
+    expect(rt.out()).toMatch(/verdict: INTERRUPTED/);
     expectNothingLeft();
   });
 });
