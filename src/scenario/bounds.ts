@@ -1,5 +1,5 @@
 import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
-import type { PathIssue } from './semantics.js';
+import type { PathIssue } from './path-issue.js';
 
 /**
  * Upper bounds on what a scenario may ask for. Each protects the machine running vaultctl: past

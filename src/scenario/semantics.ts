@@ -1,11 +1,9 @@
 import { boundIssues, durationMs } from './bounds.js';
 import { parseThresholdExpression } from './thresholds.js';
 
-/** A problem found in the parsed file, located by its key path (mapped to line:col by the loader). */
-export interface PathIssue {
-  path: (string | number)[];
-  message: string;
-}
+import type { PathIssue } from './path-issue.js';
+
+export type { PathIssue };
 
 /**
  * Rules that span several keys or need a parser (thresholds). They read the raw file object
