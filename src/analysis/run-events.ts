@@ -18,7 +18,7 @@ export interface LeaseCounts {
 
 /** A rotation that could not be carried out (`rotation_failed` event); the message is redacted. */
 export interface FailedRotation {
-  /** Run-clock ms of the event. */
+  /** Run-clock ms the rotation was triggered (older logs: when it failed). */
   t: number;
   trigger: RotationTrigger;
   message: string;
@@ -41,7 +41,7 @@ export function countRotations(events: readonly RunEvent[]): Partial<Record<Rota
 /** Every `rotation_failed` event, in log order. */
 export function failedRotations(events: readonly RunEvent[]): FailedRotation[] {
   const out: FailedRotation[] = [];
-  for (const e of events) if (e.type === 'rotation_failed') out.push({ t: e.t, trigger: e.trigger, message: e.message });
+  for (const e of events) if (e.type === 'rotation_failed') out.push({ t: e.triggeredAt ?? e.t, trigger: e.trigger, message: e.message });
   return out;
 }
 

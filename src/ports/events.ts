@@ -17,8 +17,11 @@ export type RunEvent =
   | { t: number; type: 'replica_terminating'; replica: string; revision: number }
   | { t: number; type: 'replica_exited'; replica: string; revision: number; code: number | null; signal: string | null; expected: boolean }
   | { t: number; type: 'rollout_completed'; revision: number }
-  /** A rotation that could not be carried out (issuer or database error); `message` is redacted. */
-  | { t: number; type: 'rotation_failed'; trigger: RotationTrigger; message: string }
+  /**
+   * A rotation that could not be carried out (issuer or database error); `message` is redacted.
+   * `triggeredAt`: run-clock ms the rotation was triggered (`t` is when it failed).
+   */
+  | { t: number; type: 'rotation_failed'; trigger: RotationTrigger; message: string; triggeredAt?: number }
   /** The database stopped serving mid-run (local target: the postmaster exited); the run ends with exit 4. */
   | { t: number; type: 'database_failed'; message: string }
   | { t: number; type: 'lease_expired'; leaseId: string }

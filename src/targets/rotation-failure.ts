@@ -15,9 +15,9 @@ export interface RotationFailureContext {
  * refused it): a `rotation_failed` event with the redacted message, and a progress line that
  * names the rotation by its offset into the measured load, as the scenario and the table do.
  */
-export function recordRotationFailure(ctx: RotationFailureContext, trigger: RotationTrigger, offsetMs: number,
-  err: unknown): void {
+export function recordRotationFailure(ctx: RotationFailureContext, trigger: RotationTrigger, triggeredAt: number,
+  originMs: number, err: unknown): void {
   const message = ctx.secrets.redact(err instanceof Error ? err.message : String(err));
-  ctx.events.emit({ t: ctx.now(), type: 'rotation_failed', trigger, message });
-  ctx.reporter.info(`  ! rotation at ${(Math.max(0, offsetMs) / 1000).toFixed(1)}s (${trigger}) failed: ${message.split('\n')[0]}`);
+  ctx.events.emit({ t: ctx.now(), type: 'rotation_failed', trigger, message, triggeredAt });
+  ctx.reporter.info(`  ! rotation at ${(Math.max(0, triggeredAt - originMs) / 1000).toFixed(1)}s (${trigger}) failed: ${message.split('\n')[0]}`);
 }

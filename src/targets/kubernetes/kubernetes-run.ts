@@ -69,7 +69,7 @@ export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: Ou
   const measureToMs = measureFromMs + s.load.durationMs;
   const timers = planActions(s, measureFromMs).map((a) => setTimeout(() => {
     const run = a.action === 'force-sync' ? triggers.forceSync() : a.action === 'revoke' ? triggers.revoke() : triggers.rotateRoot();
-    run.catch((err: unknown) => recordRotationFailure(ctx, a.action, a.atMs - measureFromMs, err));
+    run.catch((err: unknown) => recordRotationFailure(ctx, a.action, a.atMs, measureFromMs, err));
   }, Math.max(0, a.atMs - ctx.now())));
   ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
 

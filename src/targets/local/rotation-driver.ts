@@ -84,7 +84,7 @@ export class RotationDriver {
       await work();
     } catch (err) {
       if (this.halted) this.warn(err);
-      else recordRotationFailure(this.ctx, trigger, at - this.originMs, err);
+      else recordRotationFailure(this.ctx, trigger, at, this.originMs, err);
     }
   }
 }
