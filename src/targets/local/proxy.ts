@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { listenOnLoopback } from './loopback-listen.js';
+import { EndpointSet } from './endpoint-set.js';
 
 /**
  * The loopback stand-in for a Kubernetes Service over the replicas that are currently its
@@ -64,7 +65,7 @@ function errorKind(code: string | undefined): ProxyErrorKind {
  */
 export async function startProxy(opts: ProxyOptions): Promise<ServiceProxy> {
   const log = opts.log ?? (() => {});
-  const endpoints = new Map<string, number>();
+  const endpoints = new EndpointSet(log);
   const clients = new Set<Socket>();
   const upstreams = new Set<http.ClientRequest>();
   let next = 0;
@@ -84,13 +85,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ServiceProxy> {
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     req.on('error', () => {});
     res.on('error', () => {});
-    const ids = [...endpoints.keys()];
-    if (ids.length === 0) {
+    const ports = endpoints.ports;
+    if (ports.length === 0) {
       req.resume();
       fail(res, 503, 'no_endpoints');
       return;
     }
-    const port = endpoints.get(ids[next++ % ids.length]!)!;
+    const port = ports[next++ % ports.length]!;
     if (next >= Number.MAX_SAFE_INTEGER) next = 0;
 
     let done = false;
@@ -152,14 +153,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ServiceProxy> {
   return {
     url,
     port,
-    add(id, backendPort) {
-      endpoints.set(id, backendPort);
-      log(`service proxy: endpoint ${id} → 127.0.0.1:${backendPort} added`);
-    },
-    remove(id) {
-      if (endpoints.delete(id)) log(`service proxy: endpoint ${id} removed`);
-    },
-    backends: () => [...endpoints.keys()],
+    add: (id, backendPort) => endpoints.add(id, backendPort),
+    remove: (id) => endpoints.remove(id),
+    backends: () => endpoints.ids(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

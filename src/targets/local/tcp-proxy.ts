@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { listenOnLoopback } from './loopback-listen.js';
 import type { ServiceProxy } from './proxy.js';
+import { EndpointSet } from './endpoint-set.js';
 
 /** Options of {@link startTcpProxy}. */
 export interface TcpProxyOptions {
@@ -45,9 +46,8 @@ function forward(from: net.Socket, to: net.Socket): void {
 export async function startTcpProxy(opts: TcpProxyOptions = {}): Promise<TcpServiceProxy> {
   const log = opts.log ?? (() => {});
   const retryMs = opts.relistenRetryMs ?? 100;
-  const endpoints = new Map<string, number>();
-  // Rebuilt on every endpoint change so that picking one per connection allocates nothing.
-  let ports: number[] = [];
+  // Endpoint changes open or close the listener (reconcile, below).
+  const endpoints = new EndpointSet(log, () => void reconcile());
   const clients = new Set<net.Socket>();
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
@@ -64,11 +64,12 @@ export async function startTcpProxy(opts: TcpProxyOptions = {}): Promise<TcpServ
 
   const onConnection = (client: net.Socket): void => {
     // A connection the kernel accepted just before the listener closed: no endpoint to pin it to.
-    if (closed || ports.length === 0) {
+    if (closed || endpoints.ports.length === 0) {
       client.on('error', () => {});
       client.resetAndDestroy();
       return;
     }
+    const ports = endpoints.ports;
     const port = ports[Math.floor(Math.random() * ports.length)]!;
     const upstream = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true, noDelay: true });
     track(client);
@@ -105,7 +106,7 @@ export async function startTcpProxy(opts: TcpProxyOptions = {}): Promise<TcpServ
     loop = (async () => {
       try {
         for (;;) {
-          const want = !closed && ports.length > 0;
+          const want = !closed && endpoints.ports.length > 0;
           if (want === (server !== undefined)) return;
           if (!want) {
             server!.close();
@@ -130,26 +131,13 @@ export async function startTcpProxy(opts: TcpProxyOptions = {}): Promise<TcpServ
   };
   void reconcile();
 
-  const changed = (): void => {
-    ports = [...endpoints.values()];
-    void reconcile();
-  };
-
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
-    add(id, backendPort) {
-      endpoints.set(id, backendPort);
-      log(`service proxy: endpoint ${id} → 127.0.0.1:${backendPort} added`);
-      changed();
-    },
-    remove(id) {
-      if (!endpoints.delete(id)) return;
-      log(`service proxy: endpoint ${id} removed`);
-      changed();
-    },
-    backends: () => [...endpoints.keys()],
+    add: (id, backendPort) => endpoints.add(id, backendPort),
+    remove: (id) => endpoints.remove(id),
+    backends: () => endpoints.ids(),
     connections: () => clients.size,
     accepting: () => server !== undefined && !looping,
     close() {

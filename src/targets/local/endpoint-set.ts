@@ -1,0 +1,35 @@
+/**
+ * The endpoints of the local Service: replica id → loopback port, as both proxy modes keep them.
+ * `ports` is rebuilt on every change (in insertion order), so that picking an endpoint per
+ * connection or per request allocates nothing.
+ */
+export class EndpointSet {
+  private readonly byId = new Map<string, number>();
+  ports: readonly number[] = [];
+
+  constructor(private readonly log: (line: string) => void, private readonly onChange: () => void = () => {}) {}
+
+  /** Adds (or re-points) an endpoint. */
+  add(id: string, port: number): void {
+    this.byId.set(id, port);
+    this.log(`service proxy: endpoint ${id} → 127.0.0.1:${port} added`);
+    this.changed();
+  }
+
+  /** Removes an endpoint; unknown ids are ignored. */
+  remove(id: string): void {
+    if (!this.byId.delete(id)) return;
+    this.log(`service proxy: endpoint ${id} removed`);
+    this.changed();
+  }
+
+  /** Endpoint ids, in routing order. */
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  private changed(): void {
+    this.ports = [...this.byId.values()];
+    this.onChange();
+  }
+}
