@@ -41,16 +41,5 @@ export async function runLoad(ctx: LoadContext, url: string, outcomes: OutcomeSi
     request: s.load.request, success: s.load.success,
   }, outcomes, { now: ctx.now, signal: ctx.signal, startMs: loadStartMs });
   ctx.events.emit({ t: ctx.now(), type: 'load_finished' });
-  ctx.reporter.info(loadLine(load));
   return load;
-}
-
-/** One stderr line on what the generator did: asked vs sent, and who fell short. */
-export function loadLine(l: LoadSummary): string {
-  if (l.model === 'closed') return `• Load done: closed loop sent ${l.sent}, ${l.completed} answered, ${l.errors} errors`;
-  const pct = l.scheduled > 0 ? ((100 * l.sent) / l.scheduled).toFixed(1) : '100.0';
-  const why = l.limitedBy === 'max_in_flight' ? ' (in-flight cap reached: the workload answered too slowly for load.maxInFlight)'
-    : l.limitedBy === 'generator' ? ' (vaultctl could not keep its own schedule: its CPU or event loop fell behind)' : '';
-  return `• Load done: ${l.scheduled} scheduled, ${l.sent} sent (${pct}%), ${l.notSent} not sent${why}; ` +
-    `send lag p99 ${l.lagMs?.p99 ?? 0}ms, max ${l.lagMs?.max ?? 0}ms`;
 }
