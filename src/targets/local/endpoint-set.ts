@@ -1,3 +1,5 @@
+import type { ServiceProxy } from './proxy.js';
+
 /**
  * The endpoints of the local Service: replica id → loopback port, as both proxy modes keep them.
  * `ports` is rebuilt on every change (in insertion order), so that picking an endpoint per
@@ -21,6 +23,11 @@ export class EndpointSet {
     if (!this.byId.delete(id)) return;
     this.log(`service proxy: endpoint ${id} removed`);
     this.changed();
+  }
+
+  /** The endpoint half of the ServiceProxy interface, bound to this set. */
+  serviceMethods(): Pick<ServiceProxy, 'add' | 'remove' | 'backends'> {
+    return { add: (id, port) => this.add(id, port), remove: (id) => this.remove(id), backends: () => this.ids() };
   }
 
   /** Endpoint ids, in routing order. */

@@ -153,9 +153,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ServiceProxy> {
   return {
     url,
     port,
-    add: (id, backendPort) => endpoints.add(id, backendPort),
-    remove: (id) => endpoints.remove(id),
-    backends: () => endpoints.ids(),
+    ...endpoints.serviceMethods(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

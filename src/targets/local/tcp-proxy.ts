@@ -135,9 +135,7 @@ export async function startTcpProxy(opts: TcpProxyOptions = {}): Promise<TcpServ
   return {
     url,
     port,
-    add: (id, backendPort) => endpoints.add(id, backendPort),
-    remove: (id) => endpoints.remove(id),
-    backends: () => endpoints.ids(),
+    ...endpoints.serviceMethods(),
     connections: () => clients.size,
     accepting: () => server !== undefined && !looping,
     close() {
