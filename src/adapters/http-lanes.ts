@@ -91,9 +91,8 @@ export class LanePool {
     }
   }
 
-  /** Closes every connection; requests in flight or waiting get no callback. Returns how many there were. */
-  close(): number {
-    const n = this.inFlight;
+  /** Closes every connection; requests in flight or waiting get no callback. */
+  close(): void {
     this.closed = true;
     clearInterval(this.sweep);
     for (const w of this.waiting.splice(0)) clearTimeout(w.timer);
@@ -102,7 +101,6 @@ export class LanePool {
     this.idle.length = 0;
     this.extraIdle.length = 0;
     this.extras.clear();
-    return n;
   }
 
   private lanes(): number {
