@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/errors.js';
-import { Http1Lane, type LaneResult } from './http1-lane.js';
+import { deadline, Http1Lane, type Deadline, type LaneResult } from './http1-lane.js';
 
 export type { LaneResult };
 
@@ -34,7 +34,7 @@ interface Waiting {
   startedAt: number;
   timeoutMs: number;
   done: (r: LaneResult) => void;
-  timer: NodeJS.Timeout;
+  timer: Deadline;
 }
 
 /**
@@ -78,10 +78,10 @@ export class LanePool {
     if (!this.opts.keepAlive) return this.dispatch(this.newLane(), timeoutMs, done);
     const lane = this.idle.shift() ?? this.extraIdle.pop()?.lane;
     if (lane) return this.dispatch(lane, timeoutMs, done);
-    const w: Waiting = { startedAt: performance.now(), timeoutMs, done, timer: setTimeout(() => {
+    const w: Waiting = { startedAt: performance.now(), timeoutMs, done, timer: deadline(timeoutMs, () => {
       this.waiting.splice(this.waiting.indexOf(w), 1);
       done({ ok: false, timedOut: true, code: 'no_free_connection', message: 'no connection came free in time' });
-    }, timeoutMs) };
+    }) };
     this.waiting.push(w);
     if (this.dialing < this.waiting.length && this.lanes() < this.opts.maxInFlight) {
       this.dialing++;
@@ -95,7 +95,7 @@ export class LanePool {
   close(): void {
     this.closed = true;
     clearInterval(this.sweep);
-    for (const w of this.waiting.splice(0)) clearTimeout(w.timer);
+    for (const w of this.waiting.splice(0)) w.timer.clear();
     for (const lane of [...this.active, ...this.idle, ...this.extras]) lane.destroy();
     this.active.clear();
     this.idle.length = 0;
@@ -130,7 +130,7 @@ export class LanePool {
     if (this.closed || lane.busy) return;
     const w = this.waiting.shift();
     if (w) {
-      clearTimeout(w.timer);
+      w.timer.clear();
       const left = Math.max(1, w.timeoutMs - (performance.now() - w.startedAt));
       return this.dispatch(lane, left, w.done);
     }

@@ -4,6 +4,28 @@ import { Http1ResponseParser, type ParsedResponse } from './http1-response.js';
 /** Code of a request whose connection the server closed (FIN, not RST) before answering it. */
 export const CLOSED_BEFORE_RESPONSE = 'closed_before_response';
 
+/** A cancellable timer that never fires before `ms` have passed on the monotonic clock. */
+export interface Deadline {
+  clear(): void;
+}
+
+/**
+ * Runs `fn` once `ms` have passed. Node's timers count from the event loop's cached time, which
+ * can be a millisecond or two behind, so a bare setTimeout may fire early; a timeout recorded
+ * shorter than `load.timeout` would be wrong. An early wake-up waits out the rest.
+ */
+export function deadline(ms: number, fn: () => void): Deadline {
+  const end = performance.now() + ms;
+  let timer: NodeJS.Timeout;
+  const check = (): void => {
+    const left = end - performance.now();
+    if (left > 0) timer = setTimeout(check, left);
+    else fn();
+  };
+  timer = setTimeout(check, ms);
+  return { clear: () => clearTimeout(timer) };
+}
+
 /** What one request got: a response, or an error (a connection error, a timeout, a broken response). */
 export type LaneResult =
   | { ok: true; response: ParsedResponse }
@@ -18,7 +40,7 @@ export type LaneResult =
 export class Http1Lane {
   private socket: net.Socket | undefined;
   private connected = false;
-  private current: { done: (r: LaneResult) => void; timer: NodeJS.Timeout } | undefined;
+  private current: { done: (r: LaneResult) => void; timer: Deadline } | undefined;
   private readonly parser: Http1ResponseParser;
 
   constructor(private readonly host: string, private readonly port: number, keepBody: boolean,
@@ -40,7 +62,7 @@ export class Http1Lane {
   /** Writes one request; `done` is called exactly once unless destroy() comes first. */
   send(bytes: Buffer, timeoutMs: number, done: (r: LaneResult) => void): void {
     if (this.current) throw new Error('lane busy');
-    const timer = setTimeout(() => this.fail({ ok: false, timedOut: true, message: 'timed out' }), timeoutMs);
+    const timer = deadline(timeoutMs, () => this.fail({ ok: false, timedOut: true, message: 'timed out' }));
     this.current = { done, timer };
     if (!this.socket) this.open();
     this.socket!.write(bytes);
@@ -48,7 +70,7 @@ export class Http1Lane {
 
   /** Closes the connection; a request in flight gets no callback. */
   destroy(): void {
-    if (this.current) clearTimeout(this.current.timer);
+    if (this.current) this.current.timer.clear();
     this.current = undefined;
     this.drop();
   }
@@ -92,7 +114,7 @@ export class Http1Lane {
     if (r.close) this.drop();
     const c = this.current;
     if (!c) return;
-    clearTimeout(c.timer);
+    c.timer.clear();
     this.current = undefined;
     c.done({ ok: true, response: r });
   }
@@ -101,7 +123,7 @@ export class Http1Lane {
     const c = this.current;
     this.drop();
     if (!c) return;
-    clearTimeout(c.timer);
+    c.timer.clear();
     this.current = undefined;
     c.done(r);
   }
