@@ -4,7 +4,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { SecretRegistry } from '../errors/redact.js';
 import type { CommandRunner } from '../ports/command-runner.js';
 import type { VaultApi } from '../ports/vault.js';
-import { createLineReporter } from '../cli/output.js';
+import { createLineReporter } from '../ui/line-reporter.js';
 import { loadLabConfig } from '../stack/config/loader.js';
 import { applyOverrides, type StackOverrides } from '../stack/config/overrides.js';
 import type { StackConfig } from '../stack/stack-config.js';

@@ -1,6 +1,6 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { ExternalError, PrerequisiteError, VaultctlError } from '../errors/errors.js';
-import { createLineReporter } from '../cli/output.js';
+import { createLineReporter } from '../ui/line-reporter.js';
 import { checkPrerequisites } from '../stack/prerequisites.js';
 import { componentChecks, type DoctorCheck } from '../stack/health.js';
 import { readState } from '../stack/state.js';

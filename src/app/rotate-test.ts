@@ -10,10 +10,10 @@ import type { ReportRun } from '../report/report-run.js';
 import { uniqueLabels } from '../report/load-report-run.js';
 import { parseFlagThresholds, renderReport } from './report.js';
 import { runScenario } from './run-scenario.js';
-import { createLineReporter } from '../cli/output.js';
+import { createLineReporter } from '../ui/line-reporter.js';
 import { scenarioTimingLines } from './timing-check.js';
 import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../report/formats.js';
-import { prepareResultsDir } from '../recorder/results-dir.js';
+import { prepareResultsDir } from '../results/results-dir.js';
 
 /** What rotate-test needs besides the Runtime. */
 export interface RotateTestDeps {

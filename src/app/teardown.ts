@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtime/runtime.js';
-import { createLineReporter } from '../cli/output.js';
+import { createLineReporter } from '../ui/line-reporter.js';
 import { removeOwned } from '../stack/bootstrap/remove.js';
 import { readState, removeState } from '../stack/state.js';
 import { loadStackConfig, stackContext, type BootstrapDeps, type StackCommandOptions } from './bootstrap.js';

@@ -1,4 +1,4 @@
-import type { RunFile } from '../recorder/run-file.js';
+import type { RunFile } from '../results/run-file.js';
 import type { RolloutStats } from '../analysis/analyze.js';
 import type { WindowStats } from '../analysis/stats.js';
 import type { ThresholdResult } from '../analysis/verdict-types.js';

@@ -2,7 +2,7 @@ import { analyzeRun, type RunAnalysis } from '../analysis/analyze.js';
 import { expectsRollouts, findIncompleteness } from '../analysis/completeness.js';
 import { evaluateThresholds, mergeThresholds } from '../analysis/verdict.js';
 import { UsageError } from '../errors/errors.js';
-import { readResultsDir } from '../recorder/results-dir.js';
+import { readResultsDir } from '../results/results-dir.js';
 import type { ThresholdSpec } from '../scenario/model.js';
 import type { ReportRun } from './report-run.js';
 

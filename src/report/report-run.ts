@@ -1,5 +1,5 @@
 import type { RunEvent } from '../ports/events.js';
-import type { RunFile } from '../recorder/run-file.js';
+import type { RunFile } from '../results/run-file.js';
 import type { TimelineData } from '../recorder/timeline-data.js';
 import type { RunAnalysis } from '../analysis/analyze.js';
 import type { Verdict } from '../analysis/verdict-types.js';

@@ -1,7 +1,7 @@
 import { VaultApiError, type VaultApi } from '../ports/vault.js';
 import {
   configureDatabaseEngine, mountPath, toSeconds, type DatabaseEngineConfig, type VaultWrite,
-} from '../targets/local/issuers/vault-setup.js';
+} from './vault-database-engine.js';
 import {
   DEFAULT_CREATION_STATEMENTS, DEFAULT_DATABASE_SETUP, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS,
 } from '../scenario/schema.js';

@@ -1,4 +1,4 @@
-import type { Reporter } from '../cli/output.js';
+import type { Reporter } from '../ports/reporter.js';
 import type { SecretRegistry } from '../errors/redact.js';
 import type { EventSink, RotationTrigger } from '../ports/events.js';
 

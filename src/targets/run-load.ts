@@ -2,7 +2,7 @@ import type { Scenario } from '../scenario/model.js';
 import type { EventSink } from '../ports/events.js';
 import type { LoadGenerator, LoadSummary } from '../ports/load.js';
 import type { OutcomeSink } from '../ports/outcomes.js';
-import type { Reporter } from '../cli/output.js';
+import type { Reporter } from '../ports/reporter.js';
 
 /** What sending a scenario's load needs, whatever the target. */
 export interface LoadContext {

@@ -1,12 +1,7 @@
 import type { LoadSummary } from '../ports/load.js';
+import type { ReplicaCounts } from '../ports/replica-counts.js';
 
-/** Replica counts for the live view; `old`/`new` are relative to the latest revision. */
-export interface ReplicaCounts {
-  ready: number;
-  old: number;
-  new: number;
-  terminating: number;
-}
+export type { ReplicaCounts };
 
 /** Times of a run on the run clock, and what the load generator counted (every target). */
 export interface TargetRunResult {

@@ -1,6 +1,6 @@
 import type { RunEvent } from '../ports/events.js';
 import type { TimelineSnapshot } from '../recorder/timeline-recorder.js';
-import type { ReplicaCounts } from '../targets/local/supervisor.js';
+import type { ReplicaCounts } from '../ports/replica-counts.js';
 import {
   initialLiveState, reduceEvent, withPhase, withSnapshot, withThresholds,
   type LivePhase, type LiveState, type ThresholdProvider,

@@ -1,6 +1,6 @@
 import type { RotationTrigger, RunEvent } from '../ports/events.js';
 import type { TimelineSnapshot } from '../recorder/timeline-recorder.js';
-import type { ReplicaCounts } from '../targets/local/supervisor.js';
+import type { ReplicaCounts } from '../ports/replica-counts.js';
 
 /** Where a run is; automatic moves only go forward in this order, `setPhase` may set any. */
 export type LivePhase = 'starting' | 'warm-up' | 'measuring' | 'settling' | 'cleanup';

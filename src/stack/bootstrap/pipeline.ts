@@ -1,4 +1,4 @@
-import type { Reporter } from '../../cli/output.js';
+import type { Reporter } from '../../ports/reporter.js';
 import { VaultctlError } from '../../errors/errors.js';
 import type { StackContext } from './context.js';
 import { printDiagnostics } from './diagnostics.js';

@@ -4,9 +4,9 @@ import type { KubeApi, KubeConfigSource } from '../../ports/kube.js';
 import type { LoadGenerator } from '../../ports/load.js';
 import type { VaultApi } from '../../ports/vault.js';
 import type { SecretRegistry } from '../../errors/redact.js';
-import type { Reporter } from '../../cli/output.js';
+import type { Reporter } from '../../ports/reporter.js';
 import type { Scenario } from '../../scenario/model.js';
-import type { CleanupStack } from '../../app/cleanup-stack.js';
+import type { CleanupStack } from '../../runtime/cleanup-stack.js';
 
 /** What the kubernetes target needs from outside the process; wired in cli/main.ts. */
 export interface KubernetesTargetDeps {

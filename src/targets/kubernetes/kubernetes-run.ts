@@ -5,7 +5,7 @@ import type { RunEvent } from '../../ports/events.js';
 import type { Scenario } from '../../scenario/model.js';
 import { formatDuration } from '../../scenario/duration.js';
 import type { TargetRunHooks, TargetRunResult } from '../run-types.js';
-import { planRotations } from '../local/rotation-schedule.js';
+import { planRotations } from '../rotation-schedule.js';
 import type { KubernetesContext } from './kubernetes-deps.js';
 import { openLab, type Lab } from './kubernetes-lab.js';
 import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';

@@ -5,7 +5,7 @@ import type { LocalContext } from './local-stack.js';
 import { buildLocalStack } from './local-stack.js';
 import { step } from '../run-step.js';
 import { LocalSupervisor } from './supervisor.js';
-import { planRotations } from './rotation-schedule.js';
+import { planRotations } from '../rotation-schedule.js';
 import { RotationDriver, emitIssued } from './rotation-driver.js';
 import { inheritedEnv, workloadEnv } from './workload-env.js';
 import { watchDatabase } from './database-watch.js';

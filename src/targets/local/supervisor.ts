@@ -1,4 +1,4 @@
-import type { ReplicaCounts } from '../run-types.js';
+import type { ReplicaCounts } from '../../ports/replica-counts.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExternalError } from '../../errors/errors.js';
@@ -30,9 +30,6 @@ export interface LocalSupervisorOptions {
    */
   signal?: AbortSignal;
 }
-
-/** Replica counts for the live view (shared by every target). */
-export type { ReplicaCounts } from '../run-types.js';
 
 /** One replica as seen from outside. */
 export interface ReplicaInfo {

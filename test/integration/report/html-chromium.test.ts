@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeRun } from '../../../src/analysis/analyze.js';
-import { readResultsDir } from '../../../src/recorder/results-dir.js';
+import { readResultsDir } from '../../../src/results/results-dir.js';
 import { renderHtmlReport } from '../../../src/report/html/render-html.js';
 import type { ReportRun } from '../../../src/report/report-run.js';
 

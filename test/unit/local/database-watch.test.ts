@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CleanupStack } from '../../../src/app/cleanup-stack.js';
+import { CleanupStack } from '../../../src/runtime/cleanup-stack.js';
 import { ExternalError } from '../../../src/errors/errors.js';
 import { SecretRegistry } from '../../../src/errors/redact.js';
 import type { RunEvent } from '../../../src/ports/events.js';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { analyzeRun } from '../../../src/analysis/analyze.js';
 import type { RunEvent } from '../../../src/ports/events.js';
-import { readResultsDir } from '../../../src/recorder/results-dir.js';
+import { readResultsDir } from '../../../src/results/results-dir.js';
 import type { TimelineData } from '../../../src/recorder/timeline-data.js';
 import { renderHtmlReport } from '../../../src/report/html/render-html.js';
 import { buildSeries } from '../../../src/report/html/series.js';

@@ -5,7 +5,7 @@ import { evaluateThresholds } from '../../../src/analysis/verdict.js';
 import type { RunEvent } from '../../../src/ports/events.js';
 import type { LoadSummary } from '../../../src/ports/load.js';
 import type { OutcomeKind } from '../../../src/ports/outcomes.js';
-import type { RunFile } from '../../../src/recorder/run-file.js';
+import type { RunFile } from '../../../src/results/run-file.js';
 import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
 import { renderHtmlReport } from '../../../src/report/html/render-html.js';
 import { jsonReport } from '../../../src/report/json-report.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRun } from '../../../src/analysis/analyze.js';
 import { evaluateThresholds } from '../../../src/analysis/verdict.js';
-import type { RunFile } from '../../../src/recorder/run-file.js';
+import type { RunFile } from '../../../src/results/run-file.js';
 import type { ReportRun } from '../../../src/report/report-run.js';
 import type { Scenario } from '../../../src/scenario/model.js';
 import { parseThreshold } from '../../../src/scenario/thresholds.js';

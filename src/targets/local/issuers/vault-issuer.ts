@@ -4,7 +4,7 @@ import { VaultApiError, type VaultApi, type VaultResponse } from '../../../ports
 import type { Clock } from '../../../runtime/runtime.js';
 import type { Scenario } from '../../../scenario/model.js';
 import type { SecretRegistry } from '../../../errors/redact.js';
-import { configureDatabaseEngine, mountPath, toSeconds } from './vault-setup.js';
+import { configureDatabaseEngine, mountPath, toSeconds } from '../../../stack/vault-database-engine.js';
 
 /** Options of {@link createVaultIssuer}. */
 export interface VaultIssuerOptions {

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyzeRun } from '../../../src/analysis/analyze.js';
 import { UsageError } from '../../../src/errors/errors.js';
 import type { RunEvent } from '../../../src/ports/events.js';
-import { createResultsWriter, readResultsDir } from '../../../src/recorder/results-dir.js';
-import { TIME_ZERO_NOTE, type RunFile } from '../../../src/recorder/run-file.js';
+import { createResultsWriter, readResultsDir } from '../../../src/results/results-dir.js';
+import { TIME_ZERO_NOTE, type RunFile } from '../../../src/results/run-file.js';
 import type { Scenario } from '../../../src/scenario/model.js';
 import { syntheticRun } from '../analysis/fixture.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors/errors.js';
-import { createResultsWriter, prepareResultsDir } from '../../../src/recorder/results-dir.js';
-import type { RunFile } from '../../../src/recorder/run-file.js';
+import { createResultsWriter, prepareResultsDir } from '../../../src/results/results-dir.js';
+import type { RunFile } from '../../../src/results/run-file.js';
 import type { TimelineData } from '../../../src/recorder/timeline-data.js';
 import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
 

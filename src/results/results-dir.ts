@@ -7,7 +7,7 @@
  *   (crash mid-write) is skipped by readers and reported (`eventLog.tornLine`).
  * - `timeline.json` — request outcomes in constant memory (src/recorder/timeline-data.ts
  *   `TimelineData`): counts per kind per bin, failure causes, latency histograms.
- * - `run.json` — `RunFile` (src/recorder/run-file.ts): `schemaVersion` 1, tool name and version,
+ * - `run.json` — `RunFile` (src/results/run-file.ts): `schemaVersion` 1, tool name and version,
  *   the scenario model, `startedAt`, `measureFromMs`/`measureToMs`, `status`
  *   (`completed` | `interrupted` | `failed` | `running`), optional load totals and the analysis.
  *
@@ -22,7 +22,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors/errors.js';
 import type { EventSink, RunEvent } from '../ports/events.js';
-import type { TimelineData } from './timeline-data.js';
+import type { TimelineData } from '../recorder/timeline-data.js';
 import type { EventLogState } from '../analysis/completeness.js';
 import { RUN_SCHEMA_VERSION, type RunFile } from './run-file.js';
 import { EVENTS_FILE, listDir, openPrivate, prepareResultsDir, readOptional, RUN_FILE, TIMELINE_FILE,

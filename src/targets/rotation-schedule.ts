@@ -1,4 +1,4 @@
-import type { Scenario } from '../../scenario/model.js';
+import type { Scenario } from '../scenario/model.js';
 
 /** One planned action of a run, at a time on the run clock. */
 export interface ScheduledAction {

@@ -1,16 +1,5 @@
 import type { Runtime } from '../runtime/runtime.js';
-
-/** Progress and log lines on stderr (never stdout), redacted, silent under --quiet. */
-export interface Reporter {
-  info(line: string): void;
-  step(title: string): StepHandle;
-}
-
-/** A running step: ends with ✓ or ✗ and its duration, like kind's status lines. */
-export interface StepHandle {
-  done(detail?: string): void;
-  fail(detail?: string): void;
-}
+import type { Reporter } from '../ports/reporter.js';
 
 /** The plain line renderer used on every stream (the ink live view builds on top of it). */
 export function createLineReporter(rt: Runtime, opts: { quiet: boolean }): Reporter {

@@ -1,6 +1,6 @@
-import type { PostgresEndpoint } from '../../../ports/postgres.js';
-import { VaultApiError, type VaultApi } from '../../../ports/vault.js';
-import type { Scenario } from '../../../scenario/model.js';
+import type { PostgresEndpoint } from '../ports/postgres.js';
+import { VaultApiError, type VaultApi } from '../ports/vault.js';
+import type { Scenario } from '../scenario/model.js';
 
 /** What configures Vault's database engine for one scenario. */
 export interface DatabaseEngineConfig {

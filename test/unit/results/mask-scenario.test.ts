@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskScenario, scenarioSecrets } from '../../../src/recorder/mask-scenario.js';
+import { maskScenario, scenarioSecrets } from '../../../src/results/mask-scenario.js';
 import type { Scenario } from '../../../src/scenario/model.js';
 
 const scenario = {
