@@ -1,27 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Runtime } from '../runtime/runtime.js';
-import type { Scenario, ThresholdSpec } from '../scenario/model.js';
+import type { Scenario } from '../scenario/model.js';
 import { ConfigError, ThresholdsCrossedError } from '../errors/errors.js';
 import { loadScenarioFile } from '../scenario/loader.js';
-import type { LocalTargetDeps } from '../targets/local/local-deps.js';
-import type { KubernetesTargetDeps } from '../targets/kubernetes/kubernetes-deps.js';
 import type { ReportRun } from '../report/report-run.js';
 import { uniqueLabels } from '../report/load-report-run.js';
 import { parseFlagThresholds, renderReport } from './report.js';
 import { runScenario } from './run-scenario.js';
+import type { RotateTestDeps } from './rotate-test-deps.js';
 import { createLineReporter } from '../ui/line-reporter.js';
 import { scenarioTimingLines } from './timing-check.js';
 import { RUN_OUTPUT_FORMATS, type RunOutputFormat } from '../report/formats.js';
 import { prepareResultsDir } from '../results/results-dir.js';
 
-/** What rotate-test needs besides the Runtime. */
-export interface RotateTestDeps {
-  local: LocalTargetDeps;
-  /** The kubernetes target: the lab `vaultctl bootstrap` made. */
-  kubernetes: KubernetesTargetDeps;
-  version: string;
-}
+export type { RotateTestDeps };
 
 export interface RotateTestOptions {
   files: string[];
@@ -36,15 +29,6 @@ export interface RotateTestOptions {
 /** The report formats rotate-test can print on stdout. */
 export { RUN_OUTPUT_FORMATS, type RunOutputFormat };
 
-/** What each run adds: its report (when load ran) and the names of the thresholds it crossed. */
-export interface RunOutputs {
-  runs: ReportRun[];
-  crossed: string[];
-  flagThresholds: ThresholdSpec[];
-  format: RunOutputFormat;
-  multi: boolean;
-}
-
 /**
  * `vaultctl rotate-test`: validates every scenario first (all errors at once), then runs them one
  * after the other, each into its own results directory, printing each table and its verdict on
@@ -58,21 +42,31 @@ export async function rotateTest(rt: Runtime, deps: RotateTestDeps, opts: Rotate
   const timing = createLineReporter(rt, { quiet: opts.quiet });
   for (const s of scenarios) scenarioTimingLines(s).forEach((line) => timing.info(line));
   const stamp = rt.clock.wallClock().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const outputs: RunOutputs = { runs: [], crossed: [], flagThresholds, format: opts.format ?? 'text', multi: scenarios.length > 1 };
+  const format = opts.format ?? 'text';
+  const runs: ReportRun[] = [];
+  const crossed: string[] = [];
   const dirs = distinctNames(scenarios.map((s) => s.name)).map((name) => (opts.out
     ? resolve(rt.cwd, scenarios.length > 1 ? join(opts.out, name) : opts.out)
     : resolve(rt.cwd, 'vaultctl-results', `${stamp}-${name}`)));
   // Every results directory is made (or refused, exit 2) before the first run starts anything.
   for (const dir of dirs) await prepareResultsDir(dir);
-  try {
-    for (const [i, s] of scenarios.entries()) await runScenario(rt, deps, s, dirs[i], opts.quiet, outputs);
-  } finally {
-    // One document for all runs, so `--format json` stays parseable; written even when a run failed.
-    if (outputs.format !== 'text' && outputs.runs.length > 0) {
-      rt.stdout.write(await renderReport(uniqueLabels(outputs.runs), outputs.format, { color: false, version: deps.version }));
+  let error: unknown;
+  for (const [i, s] of scenarios.entries()) {
+    const run = await runScenario(rt, deps, s, { dir: dirs[i], quiet: opts.quiet, flagThresholds, format, multi: scenarios.length > 1 });
+    if (run.report) runs.push(run.report);
+    crossed.push(...run.crossed);
+    // The first run that fails or is interrupted ends the invocation; the runs before it are reported.
+    if (run.error) {
+      error = run.error;
+      break;
     }
   }
-  if (outputs.crossed.length > 0) throw new ThresholdsCrossedError(outputs.crossed);
+  // One document for all runs, so `--format json` stays parseable; written even when a run failed.
+  if (format !== 'text' && runs.length > 0) {
+    rt.stdout.write(await renderReport(uniqueLabels(runs), format, { color: false, version: deps.version }));
+  }
+  if (error) throw error;
+  if (crossed.length > 0) throw new ThresholdsCrossedError(crossed);
 }
 
 /** Names made distinct in order: a repeated `name` becomes `name-2`, `name-3`, … so no run overwrites another's results. */

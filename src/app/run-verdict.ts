@@ -1,9 +1,8 @@
-import type { RunEvent } from '../ports/events.js';
-import type { Scenario, ThresholdSpec } from '../scenario/model.js';
-import type { TimelineRecorder } from '../recorder/timeline-recorder.js';
-import { analyzeRun, type RunAnalysis } from '../analysis/analyze.js';
+import type { ThresholdSpec } from '../scenario/model.js';
+import type { RunAnalysis } from '../analysis/analyze.js';
 import { evaluateThresholds, type VerdictContext } from '../analysis/verdict.js';
 import type { ThresholdResult, Verdict } from '../analysis/verdict-types.js';
+import { hasMeasured, type MeasuredSoFar } from './run-session.js';
 
 /**
  * The end-of-run verdict; a threshold that aborted the run always shows as failed in it. `context`
@@ -22,14 +21,9 @@ export function judge(analysis: RunAnalysis, thresholds: ThresholdSpec[], aborte
  * Thresholds evaluated on the data so far, for the live view: pass/fail per expression, or null
  * before there is anything to judge. Rollouts still running count with what they have so far.
  */
-export function thresholdsSoFar(s: Scenario, thresholds: ThresholdSpec[], events: RunEvent[],
-  recorder: TimelineRecorder, now: () => number,
-  measure: { measureFromMs: number; endMs: number } | undefined): { expression: string; pass: boolean | null }[] {
-  const to = measure ? Math.min(now(), measure.endMs) : 0;
-  if (!measure || to <= measure.measureFromMs) return thresholds.map((t) => ({ expression: t.expression, pass: null }));
-  const partial = analyzeRun({ events, timeline: recorder, settleMs: s.analysis.settleMs, leadMs: s.analysis.leadMs,
-    measureFromMs: measure.measureFromMs, measureToMs: to });
-  const verdict = evaluateThresholds(partial, thresholds);
+export function thresholdsSoFar(thresholds: ThresholdSpec[], run: MeasuredSoFar): { expression: string; pass: boolean | null }[] {
+  if (!hasMeasured(run)) return thresholds.map((t) => ({ expression: t.expression, pass: null }));
+  const verdict = evaluateThresholds(run.analyzeSoFar(), thresholds);
   return thresholds.map((t) => {
     const mine = verdict.results.filter((r) => r.expression === t.expression);
     return { expression: t.expression, pass: mine.length === 0 ? null : mine.every((r) => r.pass) };

@@ -79,12 +79,11 @@ export function createCliDeps(): CliDeps {
   const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
   return {
     version,
-    rotateTest: {
-      version,
+    load: lazyLoad,
+    targets: {
       local: {
         createPostgres: (opts) => createEmbeddedPostgres(opts),
         connectSql: lazyConnectSql,
-        load: lazyLoad,
         resolveVault: (env, secrets) => resolveVault(env, {
           which: (bin: string) => which(bin),
           secrets,
@@ -105,7 +104,6 @@ export function createCliDeps(): CliDeps {
         createRunner: (secrets) => createExecaRunner({ secrets }),
         createKubeApi: lazyKubeApi,
         createVaultApi: lazyVaultApi,
-        load: lazyLoad,
       },
     },
     stack: {

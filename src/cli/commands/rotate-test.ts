@@ -55,7 +55,8 @@ Examples:
       const opts = cmd.opts<{ out?: string; quiet?: boolean; threshold?: string[]; format: RunOutputFormat }>();
       // Loaded when run, so `--help` and other commands start fast.
       const { rotateTest } = await import('../../app/rotate-test.js');
-      await rotateTest(rt, deps.rotateTest, { files, out: opts.out, quiet: Boolean(opts.quiet),
+      const { createTargets } = await import('../targets.js');
+      await rotateTest(rt, { targets: createTargets(deps.targets), load: deps.load, version: deps.version }, { files, out: opts.out, quiet: Boolean(opts.quiet),
         thresholds: opts.threshold ?? [], format: opts.format });
     });
 }

@@ -1,6 +1,6 @@
 import type { KubeApi } from '../../ports/kube.js';
 import type { VaultApi } from '../../ports/vault.js';
-import { goDuration } from '../../stack/manifests/eso.js';
+import { goDuration } from '../../stack/lab.js';
 
 /** Undoes one change to the lab; run at cleanup. */
 export type Restore = () => Promise<void>;

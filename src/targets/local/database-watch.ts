@@ -18,6 +18,8 @@ export interface DatabaseWatch {
   error(): Promise<ExternalError>;
   /** `work`, unless the server dies first: then the run's error. */
   guard<T>(work: Promise<T>): Promise<T>;
+  /** Runs `work`; whatever it throws once the server has died becomes the run's error. */
+  explain<T>(work: () => Promise<T>): Promise<T>;
   stop(): void;
 }
 
@@ -55,6 +57,15 @@ export function watchDatabase(ctx: LocalContext, server: PostgresServer, onFailu
     failed: () => died,
     error: () => failure,
     guard: (work) => Promise.race([work, failure.then((e) => Promise.reject(e))]),
+    async explain(work) {
+      try {
+        return await work();
+      } catch (err) {
+        // A dead database is the cause of whatever failed after it; the run ends with that reason.
+        if (died) throw await failure;
+        throw err;
+      }
+    },
     stop: unsubscribe,
   };
 }

@@ -1,4 +1,3 @@
-import type { LoadGenerator } from '../../ports/load.js';
 import type { PostgresServer, SqlConnector } from '../../ports/postgres.js';
 import type { VaultApi } from '../../ports/vault.js';
 import type { SecretRegistry } from '../../errors/redact.js';
@@ -14,7 +13,6 @@ export interface VaultEndpoint {
 export interface LocalTargetDeps {
   createPostgres(opts: { log: (line: string) => void; secrets: SecretRegistry }): PostgresServer;
   connectSql: SqlConnector;
-  load: LoadGenerator;
   resolveVault(env: Readonly<Record<string, string | undefined>>, secrets: SecretRegistry): Promise<VaultEndpoint>;
   createVaultApi(opts: { endpoint: string; token: string }): VaultApi;
   /** argv that starts one replica of the demo app. */

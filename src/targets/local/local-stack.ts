@@ -1,11 +1,7 @@
-import type { Scenario } from '../../scenario/model.js';
 import type { CredentialIssuer } from '../../ports/credentials.js';
 import type { PostgresEndpoint, PostgresServer, SqlClient } from '../../ports/postgres.js';
-import type { EventSink } from '../../ports/events.js';
-import type { SecretRegistry } from '../../errors/redact.js';
-import type { Reporter } from '../../ports/reporter.js';
 import { step } from '../run-step.js';
-import type { CleanupStack } from '../../runtime/cleanup-stack.js';
+import type { TargetContext } from '../target.js';
 import type { LocalTargetDeps, VaultEndpoint } from './local-deps.js';
 import { createDirectIssuer } from './issuers/direct-issuer.js';
 import { createVaultIssuer } from './issuers/vault-issuer.js';
@@ -22,18 +18,9 @@ export interface LocalStack {
   proxy: ServiceProxy;
 }
 
-/** Shared by every step of a local run. */
-export interface LocalContext {
-  scenario: Scenario;
+/** Shared by every step of a local run: the run's context with these deps. */
+export interface LocalContext extends TargetContext {
   deps: LocalTargetDeps;
-  env: Readonly<Record<string, string | undefined>>;
-  secrets: SecretRegistry;
-  events: EventSink;
-  reporter: Reporter;
-  /** Run clock: monotonic ms since the run started. */
-  now(): number;
-  signal: AbortSignal;
-  cleanup: CleanupStack;
 }
 
 /** Starts Postgres, prepares the app database, sets up the issuer and the proxy. */

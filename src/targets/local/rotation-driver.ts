@@ -16,13 +16,14 @@ export class RotationDriver {
   private readonly rollouts: Promise<void>[] = [];
   private halted = false;
 
-  /** `originMs`: the start of the measured load on the run clock; progress lines count from it. */
+  /** The start of the measured load on the run clock; progress lines count from it. */
+  originMs = 0;
+
   constructor(
     private readonly ctx: LocalContext,
     private readonly issuer: CredentialIssuer,
     private readonly supervisor: LocalSupervisor,
     initial: Credentials,
-    private readonly originMs = 0,
   ) {
     this.live = initial;
   }

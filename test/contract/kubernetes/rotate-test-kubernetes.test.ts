@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { rotateTest, type RotateTestDeps } from '../../../src/app/rotate-test.js';
+import type { Target } from '../../../src/targets/target.js';
+import { kubernetesTarget } from '../../../src/targets/kubernetes/kubernetes-target.js';
 import { createNodeVaultApi } from '../../../src/adapters/node-vault-api.js';
 import { createKubeClient } from '../../../src/adapters/kube-client.js';
 import { scenarioLoad } from '../../../src/adapters/load-generator.js';
@@ -73,15 +75,17 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
         return { waitForLine: async (p) => `Forwarding from 127.0.0.1:${port} -> 1`.match(p) ?? [''], stop: async () => {} };
       },
     };
-    const unused = () => { throw new Error('the local target is not used here'); };
+    const unused: Target = { prepare: () => { throw new Error('the local target is not used here'); } };
     return {
       version: '0.0.0-test',
-      local: { createPostgres: unused, connectSql: unused, load: scenarioLoad, resolveVault: unused, createVaultApi: unused, demoAppCommand: unused },
-      kubernetes: {
-        createRunner: () => runner,
-        createKubeApi: () => createKubeClient({ kubeconfig: k.kubeconfig }),
-        createVaultApi: (o) => createNodeVaultApi(o),
-        load: scenarioLoad,
+      load: scenarioLoad,
+      targets: {
+        local: unused,
+        kubernetes: kubernetesTarget({
+          createRunner: () => runner,
+          createKubeApi: () => createKubeClient({ kubeconfig: k.kubeconfig }),
+          createVaultApi: (o) => createNodeVaultApi(o),
+        }),
       },
     };
   }

@@ -101,7 +101,7 @@ describe('rotate-test failures', () => {
     const file = scenario('pg-fails', 'workload: {replicas: 1}');
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', join(dirs.out, 'pg')], {
       // The real adapter, told to use a port that is taken: Postgres itself refuses to start.
-      deps: (d) => { d.rotateTest.local.createPostgres = (o) => createEmbeddedPostgres({ ...o, port: blockedPort }); },
+      deps: (d) => { d.targets.local.createPostgres = (o) => createEmbeddedPostgres({ ...o, port: blockedPort }); },
     });
     expect(code).toBe(4);
     expect(rt.err()).toMatch(/Postgres failed to start/);

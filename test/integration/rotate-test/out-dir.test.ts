@@ -29,7 +29,7 @@ load:
 /** Records whether the run got as far as starting Postgres. */
 function noStart(flag: { started: boolean }): (deps: CliDeps) => void {
   return (deps) => {
-    deps.rotateTest.local.createPostgres = () => {
+    deps.targets.local.createPostgres = () => {
       flag.started = true;
       throw new Error('Postgres must not be started');
     };

@@ -4,7 +4,7 @@ import { ConfigError } from '../../../src/errors/errors.js';
 import { analyzeRun } from '../../../src/analysis/analyze.js';
 import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
 import type { RunEvent } from '../../../src/ports/events.js';
-import { planActions } from '../../../src/targets/kubernetes/kubernetes-run.js';
+import { planActions } from '../../../src/targets/kubernetes/kubernetes-target.js';
 
 const scenario = (target: string, rotations: string) => `apiVersion: vaultctl.dev/v1alpha1
 kind: Scenario

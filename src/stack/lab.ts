@@ -1,15 +1,40 @@
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { PrerequisiteError } from '../../errors/errors.js';
-import { KubeApiError, type KubeApi } from '../../ports/kube.js';
-import type { VaultApi } from '../../ports/vault.js';
-import { loadLabConfig } from '../../stack/config/loader.js';
-import { readState, statePath } from '../../stack/state.js';
-import { APP_PORT, stackNames } from '../../stack/manifests/index.js';
-import { createStackContext } from '../../stack/bootstrap/context.js';
-import { readVaultRootToken } from '../../stack/bootstrap/lab-secrets.js';
-import { openVaultSession } from '../../stack/bootstrap/steps-configure.js';
-import type { KubernetesContext } from './kubernetes-deps.js';
+import { PrerequisiteError } from '../errors/errors.js';
+import { KubeApiError, type KubeApi } from '../ports/kube.js';
+import type { VaultApi } from '../ports/vault.js';
+import { loadLabConfig } from './config/loader.js';
+import { readState, statePath } from './state.js';
+import { APP_PORT, stackNames } from './manifests/index.js';
+import { createStackContext } from './bootstrap/context.js';
+import { readVaultRootToken } from './bootstrap/lab-secrets.js';
+import { openVaultSession } from './bootstrap/steps-configure.js';
+import type { CommandRunner } from '../ports/command-runner.js';
+import type { KubeConfigSource } from '../ports/kube.js';
+import type { Reporter } from '../ports/reporter.js';
+import type { SecretRegistry } from '../errors/redact.js';
+import type { CleanupStack } from '../runtime/cleanup-stack.js';
+
+export { goDuration } from './manifests/eso.js';
+
+/** What opening the lab needs: the kubernetes target's clients and the run's context. */
+export interface LabAccess {
+  deps: {
+    createRunner(secrets: SecretRegistry): CommandRunner;
+    createKubeApi(source: KubeConfigSource): KubeApi;
+    createVaultApi(opts: { endpoint: string; token: string }): VaultApi;
+    sleep?(ms: number, signal: AbortSignal): Promise<void>;
+  };
+  env: Readonly<Record<string, string | undefined>>;
+  /** Resolves `$VAULTCTL_CONFIG`. */
+  cwd: string;
+  secrets: SecretRegistry;
+  reporter: Reporter;
+  now(): number;
+  signal: AbortSignal;
+  /** Port-forwards and the Vault session are closed through it. */
+  cleanup: CleanupStack;
+}
 
 const BOOTSTRAP_HINT = 'run `vaultctl bootstrap` first (kind + Vault + Postgres + ESO + Wave + the demo app), then rotate-test again';
 
@@ -43,7 +68,7 @@ export interface Lab {
  * reached as bootstrap reaches it (NodePort on kind, else a port-forward) with the dev root token
  * read from the cluster; port-forwards are stopped by ctx.cleanup.
  */
-export async function openLab(ctx: KubernetesContext): Promise<Lab> {
+export async function openLab(ctx: LabAccess): Promise<Lab> {
   const state = await readState(ctx.env);
   if (!state) throw new PrerequisiteError(`no lab found (no state file at ${statePath(ctx.env)})`, BOOTSTRAP_HINT);
   const configPath = ctx.env.VAULTCTL_CONFIG ? resolve(ctx.cwd, ctx.env.VAULTCTL_CONFIG) : undefined;

@@ -1,19 +1,16 @@
 import { step } from '../run-step.js';
-import type { OutcomeSink } from '../../ports/outcomes.js';
-import { loadStartTime, runLoad } from '../run-load.js';
 import type { RunEvent } from '../../ports/events.js';
 import type { Scenario } from '../../scenario/model.js';
 import { formatDuration } from '../../scenario/duration.js';
-import type { TargetRunHooks, TargetRunResult } from '../run-types.js';
+import type { RunningWorkload, Target } from '../target.js';
 import { planRotations } from '../rotation-schedule.js';
-import type { KubernetesContext } from './kubernetes-deps.js';
-import { openLab, type Lab } from './kubernetes-lab.js';
+import type { KubernetesContext, KubernetesTargetDeps } from './kubernetes-deps.js';
+import { openLab, type Lab } from '../../stack/lab.js';
 import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';
 import { recordLeaseCount } from './leases.js';
 import { RolloutTracker } from './rollout-tracker.js';
 import { waitSettled } from './settle.js';
 import { KubernetesTriggers } from './triggers.js';
-import { recordRotationFailure } from '../rotation-failure.js';
 import { abortableSleep, startClusterWatch } from './watcher.js';
 
 /** ESO interval when the scenario has no periodic refresh: `0` would disable force-sync too (stack-facts F). */
@@ -28,20 +25,28 @@ interface KubeAction {
 }
 
 /**
- * Runs a `target: kubernetes` scenario against the bootstrapped lab: the scenario's role TTLs,
+ * `target: kubernetes`, against the lab `vaultctl bootstrap` made: the scenario's role TTLs,
  * replica count and refresh interval are applied (and restored at cleanup), the demo app settles,
  * the watches start, then load goes to the app through kind's NodePort (or a port-forward) while
  * rotations land through ESO and Vault and the watches turn every Deployment/ReplicaSet/Pod change
- * into the same events the local target records. Cleanups are pushed on ctx.cleanup.
+ * into the same events the local target records.
  */
-export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: OutcomeSink,
-  hooks: TargetRunHooks = {}): Promise<TargetRunResult> {
+export function kubernetesTarget(deps: KubernetesTargetDeps): Target {
+  return {
+    async prepare(target) {
+      const ctx: KubernetesContext = { ...target, deps };
+      const lab = await step(ctx, 'Opening the lab', () => openLab(ctx), (l) => `context ${l.context}, app ${l.appUrl}`);
+      notes(ctx.scenario, lab).forEach((line) => ctx.reporter.info(`  ${line}`));
+      await applyScenario(ctx, lab);
+      return { startWorkload: () => watchWorkload(ctx, lab) };
+    },
+  };
+}
+
+/** Waits for the demo app to settle, then watches it and counts leases; rotations go through ESO and Vault. */
+async function watchWorkload(ctx: KubernetesContext, lab: Lab): Promise<RunningWorkload> {
   const s = ctx.scenario;
   const sleep = ctx.deps.sleep ?? abortableSleep;
-  const lab = await step(ctx, 'Opening the lab', () => openLab(ctx), (l) => `context ${l.context}, app ${l.appUrl}`);
-  notes(s, lab).forEach((line) => ctx.reporter.info(`  ${line}`));
-  await applyScenario(ctx, lab);
-
   const settled = await step(ctx, 'Waiting for the demo app to settle', () => waitSettled({
     kube: lab.kube, namespace: lab.namespace, deployment: lab.deployment, labelSelector: lab.labelSelector, secret: lab.secret,
     quietMs: SETTLE_QUIET_MS, timeoutMs: lab.waitTimeoutMs, pollMs: 1000, sleep, now: ctx.now, signal: ctx.signal,
@@ -60,31 +65,27 @@ export async function runKubernetesScenario(ctx: KubernetesContext, outcomes: Ou
     events: ctx.events, now: ctx.now, wallClock: ctx.wallClock,
     onRotation: (trigger) => { tracker.apply({ t: ctx.now(), type: 'ROTATION', trigger }); },
   });
-  // Lease counts inform the report; a failed count is a warning, not a failed run.
-  await recordLeaseCount(lab.vault, { mount: lab.mount, role: lab.role, phase: 'before', events: ctx.events, now: ctx.now })
-    .catch((err: unknown) => warn(ctx, err));
-
-  const loadStartMs = loadStartTime(ctx.now(), s.analysis.binMs);
-  const measureFromMs = loadStartMs + s.load.warmUpMs;
-  const measureToMs = measureFromMs + s.load.durationMs;
-  const timers = planActions(s, measureFromMs).map((a) => setTimeout(() => {
-    const run = a.action === 'force-sync' ? triggers.forceSync() : a.action === 'revoke' ? triggers.revoke() : triggers.rotateRoot();
-    run.catch((err: unknown) => recordRotationFailure(ctx, a.action, a.atMs, measureFromMs, err));
-  }, Math.max(0, a.atMs - ctx.now())));
-  ctx.cleanup.defer('cancel rotations', () => timers.forEach(clearTimeout));
-
-  hooks.onLoadStart?.({ counts: () => tracker.counts(), measureFromMs, endMs: measureToMs });
-  const load = await runLoad(ctx, lab.appUrl, outcomes, loadStartMs);
-  timers.forEach(clearTimeout);
-  const interrupted = ctx.signal.aborted;
-  if (!interrupted) {
-    await waitForRollouts(ctx, tracker, rolloutBudgetMs(s), sleep);
-    for (const e of tracker.finish(ctx.now())) emitWarning(ctx, e);
-    await recordLeaseCount(lab.vault, { mount: lab.mount, role: lab.role, phase: 'after', events: ctx.events, now: ctx.now })
+  const countLeases = (phase: 'before' | 'after') =>
+    // Lease counts inform the report; a failed count is a warning, not a failed run.
+    recordLeaseCount(lab.vault, { mount: lab.mount, role: lab.role, phase, events: ctx.events, now: ctx.now })
       .catch((err: unknown) => warn(ctx, err));
-  }
-  if (watch.restarts() > 0) ctx.reporter.info(`  the watches restarted ${watch.restarts()} times (events in between came from re-lists)`);
-  return { loadStartMs, measureFromMs, measureToMs: Math.min(measureToMs, ctx.now()), load, interrupted };
+  await countLeases('before');
+  const run = { 'force-sync': () => triggers.forceSync(), revoke: () => triggers.revoke(), 'rotate-root': () => triggers.rotateRoot() };
+  return {
+    url: lab.appUrl,
+    signal: ctx.signal,
+    counts: () => tracker.counts(),
+    rotations: (measureFromMs) => planActions(s, measureFromMs).map((a) => ({ atMs: a.atMs, trigger: a.action, run: run[a.action] })),
+    async finish(interrupted) {
+      if (!interrupted) {
+        await waitForRollouts(ctx, tracker, rolloutBudgetMs(s), sleep);
+        for (const e of tracker.finish(ctx.now())) emitWarning(ctx, e);
+        await countLeases('after');
+      }
+      if (watch.restarts() > 0) ctx.reporter.info(`  the watches restarted ${watch.restarts()} times (events in between came from re-lists)`);
+    },
+    cause: async (err) => err,
+  };
 }
 
 /**
@@ -131,13 +132,8 @@ async function applyScenario(ctx: KubernetesContext, lab: Lab): Promise<void> {
  * refreshes are ESO's own (its refreshInterval), so they are not scheduled here.
  */
 export function planActions(s: Scenario, measureFromMs: number): KubeAction[] {
-  const endMs = measureFromMs + s.load.durationMs;
-  const out: KubeAction[] = planRotations(s, measureFromMs).flatMap((a): KubeAction[] =>
-    a.action === 'at' ? [{ atMs: a.atMs, action: 'force-sync' }] : a.action === 'revoke' ? [{ atMs: a.atMs, action: 'revoke' }] : []);
-  for (const off of s.rotations.rotateRootAtMs ?? []) {
-    if (measureFromMs + off < endMs) out.push({ atMs: measureFromMs + off, action: 'rotate-root' });
-  }
-  return out.sort((a, b) => a.atMs - b.atMs);
+  return planRotations(s, measureFromMs).flatMap((a): KubeAction[] =>
+    a.action === 'at' ? [{ atMs: a.atMs, action: 'force-sync' }] : a.action === 'refresh' ? [] : [{ atMs: a.atMs, action: a.action }]);
 }
 
 /** How long rollouts still running at the end of the load may take to finish. */

@@ -1,0 +1,81 @@
+import type { ScheduledAction } from '../rotation-schedule.js';
+import { planRotations } from '../rotation-schedule.js';
+import { step } from '../run-step.js';
+import type { PlannedRotation, RunningWorkload, Target } from '../target.js';
+import type { LocalTargetDeps } from './local-deps.js';
+import { buildLocalStack, type LocalContext, type LocalStack } from './local-stack.js';
+import { LocalSupervisor } from './supervisor.js';
+import { RotationDriver, emitIssued } from './rotation-driver.js';
+import { inheritedEnv, workloadEnv } from './workload-env.js';
+import { watchDatabase, type DatabaseWatch } from './database-watch.js';
+
+/**
+ * `target: local`: embedded Postgres, an issuer, a kube-proxy-like Service on loopback and
+ * replicas under a supervisor that follows the Kubernetes termination sequence. A Postgres that
+ * dies on the way ends the run at once: `database_failed`, load and rotations stopped, ExternalError (exit 4).
+ */
+export function localTarget(deps: LocalTargetDeps): Target {
+  return {
+    async prepare(target) {
+      const ctx: LocalContext = { ...target, deps };
+      const stack = await buildLocalStack(ctx);
+      let driver: RotationDriver | undefined;
+      const db = watchDatabase(ctx, stack.server, () => driver?.halt());
+      ctx.cleanup.defer('stop watching postgres', () => db.stop());
+      return {
+        startWorkload: () => db.explain(async () => {
+          const workload = await startReplicas(ctx, stack, db);
+          driver = workload.driver;
+          return workload.running;
+        }),
+      };
+    },
+  };
+}
+
+/** Issues the first credentials and starts the replicas; the driver rotates them from then on. */
+async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseWatch):
+  Promise<{ driver: RotationDriver; running: RunningWorkload }> {
+  const s = ctx.scenario;
+  // Steps and the load stop on Ctrl-C and on a dead database alike; only the former is an interrupt.
+  const run: LocalContext = { ...ctx, signal: db.signal };
+  const initial = await stack.issuer.issue();
+  emitIssued(ctx, initial, stack.issuer.name);
+  const supervisor = new LocalSupervisor({
+    workload: s.workload, delivery: s.delivery,
+    command: s.workload.command ?? ctx.deps.demoAppCommand(),
+    baseEnv: { ...inheritedEnv(ctx.env), ...workloadEnv(s, stack.postgres) },
+    proxy: stack.proxy, events: ctx.events, clock: { now: ctx.now, wallClock: () => new Date() },
+    secrets: ctx.secrets, log: (line) => ctx.reporter.info(`  ${line}`),
+    // Ctrl-C or a dead database: replicas exiting from then on are the run ending, not crashes.
+    signal: run.signal,
+  });
+  ctx.cleanup.defer('stop replicas', () => supervisor.stop());
+  await step(run, `Starting ${s.workload.replicas} ${s.workload.replicas === 1 ? 'replica' : 'replicas'}`,
+    () => db.guard(supervisor.start(initial)));
+  const driver = new RotationDriver(ctx, stack.issuer, supervisor, initial);
+  const running: RunningWorkload = {
+    url: stack.proxy.url,
+    signal: run.signal,
+    counts: () => supervisor.counts(),
+    rotations: (measureFromMs) => {
+      driver.originMs = measureFromMs;
+      return planRotations(s, measureFromMs).flatMap((a) => localRotation(driver, a));
+    },
+    async finish(interrupted) {
+      if (interrupted || db.failed()) driver.halt();
+      else await db.guard(driver.settle());
+      if (db.failed()) throw await db.error();
+    },
+    cause: async (err) => (db.failed() ? db.error() : err),
+  };
+  return { driver, running };
+}
+
+/** What the driver does for each scheduled action; root rotations are a Vault-in-the-cluster feature. */
+function localRotation(driver: RotationDriver, a: ScheduledAction): PlannedRotation[] {
+  if (a.action === 'rotate-root') return [];
+  const trigger = a.action;
+  // The driver records its own failures (rotation_failed).
+  return [{ atMs: a.atMs, trigger, run: () => (trigger === 'revoke' ? driver.revokeLive() : driver.rotate(trigger)) }];
+}
