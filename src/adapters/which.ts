@@ -1,17 +1,18 @@
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { platform } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 
 /**
- * Finds an executable on `env.PATH` (default: this process's), like `command -v`. Returns its
+ * Finds an executable on `env.PATH` (the Runtime's environment), like `command -v`. Returns its
  * path or undefined. `PATHEXT` is honoured on Windows.
  */
 export async function which(
   bin: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<string | undefined> {
   if (bin.includes('/') || bin.includes('\\')) return (await isExecutable(bin)) ? bin : undefined;
-  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  const exts = platform() === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     // An empty PATH entry means the current directory; skip it rather than guess the cwd.
     if (!dir || !isAbsolute(dir)) continue;

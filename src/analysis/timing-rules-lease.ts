@@ -3,7 +3,7 @@ import type { Scenario } from '../scenario/model.js';
 import {
   boundName, COMFORTABLE_TTL_FRACTION, credentialLifetime, LEASE_PILE_UP_LIMIT,
 } from './timing-estimate.js';
-import type { RuleEnv, TimingRisk } from './timing-risks.js';
+import type { RuleEnv, TimingRisk } from './timing-types.js';
 
 /**
  * Rules about how long credentials live versus how often they are replaced. Each comes from a

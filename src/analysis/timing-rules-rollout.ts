@@ -1,7 +1,7 @@
 import { formatDuration as d } from '../scenario/duration.js';
 import type { Scenario } from '../scenario/model.js';
 import { KUBERNETES_ENDPOINT_PROPAGATION_MS } from './timing-estimate.js';
-import type { RuleEnv, TimingRisk } from './timing-risks.js';
+import type { RuleEnv, TimingRisk } from './timing-types.js';
 
 /**
  * Rules about how a rotation's rollout treats requests. They apply only with `reload: restart`:

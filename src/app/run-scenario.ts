@@ -1,10 +1,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { CleanupStack } from '../runtime/cleanup-stack.js';
 import type { Scenario, ThresholdSpec } from '../scenario/model.js';
-import type { ReplicaCounts } from '../ports/replica-counts.js';
 import { BugError, InterruptedError } from '../errors/errors.js';
-import { scenarioSecrets } from '../results/mask-scenario.js';
-import { expectsRollouts, findIncompleteness } from '../analysis/completeness.js';
 import { mergeThresholds } from '../analysis/verdict.js';
 import type { ThresholdResult } from '../analysis/verdict-types.js';
 import type { ReportRun } from '../report/report-run.js';
@@ -12,11 +9,10 @@ import { failedResultNames } from '../report/verdict-format.js';
 import type { RunOutputFormat } from '../report/formats.js';
 import { runTarget } from '../targets/run-target.js';
 import type { TargetRunResult } from '../targets/run-types.js';
-import { createLineReporter } from '../ui/line-reporter.js';
-import { logStream, startLiveView, throttledThresholds } from '../ui/live-view.js';
 import { RunSession } from './run-session.js';
 import { watchThresholds } from './threshold-watch.js';
-import { judge, thresholdsSoFar } from './run-verdict.js';
+import { finalVerdict } from './run-verdict.js';
+import { openRunView } from './run-view.js';
 import { printRun } from './run-output.js';
 import type { RotateTestDeps } from './rotate-test-deps.js';
 
@@ -49,22 +45,11 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const thresholdAbort = new AbortController();
   let abortedBy: ThresholdResult | undefined;
   const signal = AbortSignal.any([rt.signal, thresholdAbort.signal]);
-  // Secrets the user wrote (Authorization headers, DB_PASSWORD) are redacted from every line from now on.
-  for (const secret of scenarioSecrets(s)) rt.secrets.add(secret);
   const t0 = rt.clock.now();
   const session = await RunSession.open({ scenario: s, dir: o.dir, version: deps.version, now: () => rt.clock.now() - t0,
-    startedAt: rt.clock.wallClock(), redact: (text) => rt.secrets.redact(text) });
+    startedAt: rt.clock.wallClock(), secrets: rt.secrets });
   const { now } = session;
-  let counts: (() => ReplicaCounts | undefined) | undefined;
-  const view = startLiveView({
-    stderr: rt.stderr, color: rt.color, quiet: o.quiet, scenario: s.name,
-    totalMs: s.load.warmUpMs + s.load.durationMs, warmUpMs: s.load.warmUpMs,
-    source: { snapshot: () => session.recorder.snapshot(now()), counts: () => counts?.(), now,
-      thresholds: throttledThresholds(() => thresholdsSoFar(thresholds, session)) },
-  });
-  session.onEvent((e) => view.onEvent(e));
-  // Every progress line goes through the view so that it lands above the live area.
-  const reporter = createLineReporter({ ...rt, stderr: logStream(view, rt.stderr) }, { quiet: o.quiet });
+  const { view, reporter, showCounts } = openRunView(rt, s, session, thresholds, o.quiet);
   const cleanup = new CleanupStack();
   reporter.info(`▶ ${s.name} (${s.source}) → ${o.dir}`);
   session.emit({ t: 0, type: 'run_started', target: s.target, scenario: s.name });
@@ -77,7 +62,7 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
     // Everything after the target — recording, analysis, reports, thresholds — is shared.
     result = await runTarget(deps.targets[s.target], ctx, deps.load, session.recorder, {
       onLoadStart: (info) => {
-        counts = info.counts;
+        showCounts(info.counts);
         session.measuring(info);
         cleanup.defer('stop threshold watch', watchThresholds({ thresholds, run: session, onAbort: (hit) => {
           abortedBy = hit;
@@ -106,10 +91,7 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const analysis = session.analyzeSoFar();
   const error = [abortedBy ? `aborted: ${abortedBy.subject}: ${abortedBy.expression} crossed (abortOnFail)` : '',
     failure ? rt.secrets.redact(failure instanceof Error ? failure.message : String(failure)) : ''].filter(Boolean).join('; ');
-  // A run that stopped before the load has nothing to judge. The log in memory is whole (run_finished
-  // was just emitted); only the status can make it partial.
-  const verdict = session.range() ? judge(analysis, thresholds, abortedBy, { expectRollouts: expectsRollouts(s),
-    incomplete: findIncompleteness(status, { present: true, finished: true }, error || undefined) }) : undefined;
+  const verdict = finalVerdict(s, session, thresholds, { status, abortedBy, error }, analysis);
   const run = await session.finish({ status, load: result?.load, error, verdict }, analysis);
   const report: ReportRun | undefined = verdict
     ? { label: s.name, dir: o.dir, run, events: session.events, timeline: session.recorder.toData(), analysis, verdict }

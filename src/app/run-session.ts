@@ -5,7 +5,8 @@ import { TimelineRecorder } from '../recorder/timeline-recorder.js';
 import { analyzeRun, type RunAnalysis } from '../analysis/analyze.js';
 import type { Verdict } from '../analysis/verdict-types.js';
 import { createResultsWriter, type ResultsWriter } from '../results/results-dir.js';
-import { maskScenario } from '../results/mask-scenario.js';
+import { maskScenario, scenarioSecrets } from '../results/mask-scenario.js';
+import type { SecretRegistry } from '../errors/redact.js';
 import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE, type RunFile } from '../results/run-file.js';
 
 /** How often a running run rewrites timeline.json and run.json. */
@@ -37,8 +38,8 @@ export interface RunSessionOptions {
   /** Run clock (ms since the run's time zero) and the wall-clock time of that zero. */
   now(): number;
   startedAt: Date;
-  /** Applied to every line and file written. */
-  redact(text: string): string;
+  /** Every line and file written is redacted with it; the secrets the scenario holds are added to it. */
+  secrets: SecretRegistry;
 }
 
 /** How a run ended, for run.json. */
@@ -75,7 +76,9 @@ export class RunSession implements MeasuredSoFar {
 
   /** Opens the results directory (refused with exit 2 when it is not vaultctl's or not writable). */
   static async open(o: RunSessionOptions): Promise<RunSession> {
-    return new RunSession(o, await createResultsWriter(o.dir, { redact: o.redact }));
+    // Secrets the user wrote (Authorization headers, DB_PASSWORD) are redacted from every line from now on.
+    for (const secret of scenarioSecrets(o.scenario)) o.secrets.add(secret);
+    return new RunSession(o, await createResultsWriter(o.dir, { redact: (text) => o.secrets.redact(text) }));
   }
 
   /** Records an event: the log in memory, events.ndjson, then every listener (the live view). */

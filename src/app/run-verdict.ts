@@ -1,7 +1,8 @@
-import type { ThresholdSpec } from '../scenario/model.js';
+import type { Scenario, ThresholdSpec } from '../scenario/model.js';
 import type { RunAnalysis } from '../analysis/analyze.js';
 import { evaluateThresholds, type VerdictContext } from '../analysis/verdict.js';
 import type { ThresholdResult, Verdict } from '../analysis/verdict-types.js';
+import { expectsRollouts, findIncompleteness, type RunStatus } from '../analysis/completeness.js';
 import { hasMeasured, type MeasuredSoFar } from './run-session.js';
 
 /**
@@ -28,4 +29,23 @@ export function thresholdsSoFar(thresholds: ThresholdSpec[], run: MeasuredSoFar)
     const mine = verdict.results.filter((r) => r.expression === t.expression);
     return { expression: t.expression, pass: mine.length === 0 ? null : mine.every((r) => r.pass) };
   });
+}
+
+/** How a run ended, as far as the verdict cares. */
+export interface RunEnding {
+  status: RunStatus;
+  abortedBy?: ThresholdResult;
+  /** The redacted error that ended it, or ''. */
+  error: string;
+}
+
+/**
+ * The verdict of a finished run; undefined when it stopped before the load (nothing to judge).
+ * The log in memory is whole (run_finished was emitted); only the status can make it partial.
+ */
+export function finalVerdict(s: Scenario, run: MeasuredSoFar, thresholds: ThresholdSpec[], end: RunEnding,
+  analysis: RunAnalysis): Verdict | undefined {
+  if (!run.range()) return undefined;
+  return judge(analysis, thresholds, end.abortedBy, { expectRollouts: expectsRollouts(s),
+    incomplete: findIncompleteness(end.status, { present: true, finished: true }, end.error || undefined) });
 }

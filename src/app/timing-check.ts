@@ -1,9 +1,8 @@
-import { LineCounter, parseDocument } from 'yaml';
 import { estimateRollout, timingRisks, type TimingContext, type TimingRisk } from '../analysis/timing-risks.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { formatDuration } from '../scenario/duration.js';
 import { loadScenarioFile, type ReadTextFile } from '../scenario/loader.js';
-import { Locator } from '../scenario/locate.js';
+import { locatorFor } from '../scenario/locate.js';
 import type { Scenario } from '../scenario/model.js';
 import type { StackConfig } from '../stack/stack-config.js';
 
@@ -109,8 +108,7 @@ export async function runScenarioChecks(checks: readonly ScenarioCheck[], opts: 
 
 /** Positions of the dangers' keys in the file, for --strict's file:line:col errors. */
 function locateDangers(text: string, file: string, risks: readonly TimingRisk[]): ConfigIssue[] {
-  const lines = new LineCounter();
-  const locate = new Locator(parseDocument(text, { lineCounter: lines }), lines);
+  const locate = locatorFor(text);
   return risks.filter((r) => r.severity === 'danger').map((r) => ({
     file, ...locate.value(r.path.split('.')), path: r.path, message: `${r.message} (fix: ${r.fix})`,
   }));

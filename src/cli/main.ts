@@ -85,7 +85,7 @@ export function createCliDeps(): CliDeps {
         createPostgres: (opts) => createEmbeddedPostgres(opts),
         connectSql: lazyConnectSql,
         resolveVault: (env, secrets) => resolveVault(env, {
-          which: (bin: string) => which(bin),
+          which: (bin: string) => which(bin, env),
           secrets,
           startDevServer: (binary: string, signal?: AbortSignal) => {
             const token = `vaultctl-${crypto.randomUUID()}`;

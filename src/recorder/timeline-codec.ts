@@ -1,10 +1,39 @@
 import { KIND_INDEX, OUTCOME_KINDS, type OutcomeKind } from '../ports/outcomes.js';
 import type { HistogramLayout } from './latency-histogram.js';
 import type { TimelineData } from './timeline-data.js';
-import type { TimelineRecorder, TimelineRecorderOptions } from './timeline-recorder.js';
+
+/** What encoding reads from a recorder (TimelineRecorder has it; named here so the codec needs no recorder). */
+export interface EncodableTimeline {
+  readonly binMs: number;
+  readonly latencyBinMs: number;
+  readonly binCount: number;
+  readonly latencyBinCount: number;
+  readonly dropped: number;
+  readonly scale: { readonly layout: HistogramLayout };
+  count(kind: number, bin: number): number;
+  forEachCause(fn: (bin: number, kind: number, cause: string, count: number) => void): void;
+  addLatencies(latencyBin: number, into: Float64Array): void;
+}
+
+/** What decoding writes into a fresh recorder. */
+export interface DecodableTimeline {
+  dropped: number;
+  extendTo(binCount: number): void;
+  add(kind: number, bin: number, n: number): void;
+  addCause(bin: number, kind: number, cause: string, n: number): void;
+  addLatency(latencyBin: number, bucket: number, n: number): void;
+}
+
+/** How decoding asks for a fresh recorder. */
+export interface DecodedShape {
+  binMs: number;
+  latencyBinMs?: number;
+  histogram: HistogramLayout;
+  expectedDurationMs: number;
+}
 
 /** Encodes a recorder as TimelineData (see timeline-data.ts for the format). */
-export function encodeTimeline(rec: TimelineRecorder): TimelineData {
+export function encodeTimeline(rec: EncodableTimeline): TimelineData {
   const ok = new Array<number>(rec.binCount);
   for (let b = 0; b < rec.binCount; b++) ok[b] = rec.count(0, b);
   const failures: TimelineData['failures'] = {};
@@ -44,10 +73,10 @@ export function encodeTimeline(rec: TimelineRecorder): TimelineData {
 }
 
 /** Rebuilds a recorder from TimelineData; throws an Error naming the first malformed field. */
-export function decodeTimeline(
+export function decodeTimeline<R extends DecodableTimeline>(
   data: TimelineData,
-  make: (opts: TimelineRecorderOptions) => TimelineRecorder,
-): TimelineRecorder {
+  make: (shape: DecodedShape) => R,
+): R {
   const d = data as unknown as Record<string, unknown>;
   check(typeof d === 'object' && d !== null, 'timeline is not an object');
   check(d.version === 1, `unsupported timeline version ${String(d.version)}`);

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
 /** 1-based line and column in the scenario file. */
 export interface Position {
@@ -9,6 +9,12 @@ export interface Position {
 /** Key path as dotted text: `workload.replicas`, `thresholds[2].threshold`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${String(seg)}` : String(seg)), '');
+}
+
+/** A locator over the YAML text of a scenario file (for positions of keys found by other checks). */
+export function locatorFor(text: string): Locator {
+  const lines = new LineCounter();
+  return new Locator(parseDocument(text, { lineCounter: lines }), lines);
 }
 
 /** Finds where things are in a parsed YAML document, for error messages. */

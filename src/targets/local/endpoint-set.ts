@@ -1,4 +1,4 @@
-import type { ServiceProxy } from './proxy.js';
+import type { ServiceProxy } from './service-proxy.js';
 
 /**
  * The endpoints of the local Service: replica id → loopback port, as both proxy modes keep them.

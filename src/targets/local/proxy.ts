@@ -2,24 +2,9 @@ import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { listenOnLoopback } from './loopback-listen.js';
 import { EndpointSet } from './endpoint-set.js';
+import type { ServiceProxy } from './service-proxy.js';
 
-/**
- * The loopback stand-in for a Kubernetes Service over the replicas that are currently its
- * endpoints: `startTcpProxy` in tcp-proxy.ts (kube-proxy mode, the default) or {@link startProxy} (l7).
- */
-export interface ServiceProxy {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string;
-  readonly port: number;
-  /** Adds (or re-points) an endpoint. */
-  add(id: string, port: number): void;
-  /** Removes an endpoint; requests (l7) or connections (kube-proxy) already routed to it are not affected. */
-  remove(id: string): void;
-  /** Current endpoint ids, in the order they were added. */
-  backends(): string[];
-  /** Closes the listener, every client connection and every upstream connection. */
-  close(): Promise<void>;
-}
+export type { ServiceProxy };
 
 /** Options of {@link startProxy}. */
 export interface ProxyOptions {
