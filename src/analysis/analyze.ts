@@ -3,12 +3,13 @@ import type { TimelineData, TimelineView } from '../recorder/timeline-data.js';
 import { TimelineRecorder } from '../recorder/timeline-recorder.js';
 import { intervalStats, windowStats, type Interval, type WindowStats } from './stats.js';
 import { groupOverlapping, rolloutWindows, type RolloutGroup } from './windows.js';
+import { replicaStartups, startupStats, type ReplicaStartup, type StartupStats } from './startup.js';
 import {
   countLeases, countRotations, databaseFailures, failedRotations, secretLatency,
   type DatabaseFailure, type FailedRotation, type LeaseCounts,
 } from './run-events.js';
 
-export type { DatabaseFailure, FailedRotation, LeaseCounts };
+export type { DatabaseFailure, FailedRotation, LeaseCounts, StartupStats };
 
 /**
  * One row of the analysis: a rollout, or several whose windows overlapped (a rollout that started
@@ -42,6 +43,8 @@ export interface RolloutStats extends WindowStats {
    * preceded the row's first rollout to its start — how long Wave took to react. Absent when no such event.
    */
   secretToRolloutMs?: number;
+  /** Start-up (spawn → ready) of the replicas of the row's revisions; absent when none was seen starting. */
+  startup?: StartupStats;
 }
 
 /** The full analysis of a run; pure function of the event log and the timeline. */
@@ -68,6 +71,8 @@ export interface RunAnalysis {
   databaseFailures: DatabaseFailure[];
   /** Leases issued, expired, revoked and still outstanding. */
   leases: LeaseCounts;
+  /** Start-up (spawn → ready) of every replica start of the run, first ones included. */
+  startup?: StartupStats;
 }
 
 /** Input of analyzeRun: what a results directory holds plus the run's measured range. */
@@ -93,7 +98,8 @@ export function analyzeRun(input: AnalyzeInput): RunAnalysis {
   const leadMs = input.leadMs ?? 0;
   const timeline = 'scale' in input.timeline ? input.timeline : TimelineRecorder.fromData(input.timeline);
   const groups = groupOverlapping(rolloutWindows(events, settleMs, to), leadMs);
-  const rollouts = groups.map((g, i) => rolloutRow(g, i + 1, events, timeline, from, to));
+  const startups = replicaStartups(events);
+  const rollouts = groups.map((g, i) => rolloutRow(g, i + 1, events, timeline, from, to, startups));
   return {
     settleMs,
     leadMs,
@@ -106,11 +112,17 @@ export function analyzeRun(input: AnalyzeInput): RunAnalysis {
     failedRotations: failedRotations(events),
     databaseFailures: databaseFailures(events),
     leases: countLeases(events),
+    ...optional('startup', startupStats(startups)),
   };
 }
 
+/** `{ [key]: value }`, or nothing when value is undefined (run.json has no `null` placeholders). */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
 function rolloutRow(g: RolloutGroup, index: number, events: readonly RunEvent[], timeline: TimelineView,
-  from: number, to: number): RolloutStats {
+  from: number, to: number, startups: readonly ReplicaStartup[]): RolloutStats {
   const first = g.members[0];
   const last = g.members[g.members.length - 1];
   const completed = g.members.every((m) => m.completedMs !== null);
@@ -130,6 +142,8 @@ function rolloutRow(g: RolloutGroup, index: number, events: readonly RunEvent[],
     window: { fromMs, toMs },
     ...secretLatency(events, first.startMs),
     ...windowStats(timeline, fromMs, toMs),
+    // The new revisions' replicas that started once the row's first rollout had begun.
+    ...optional('startup', startupStats(startups.filter((s) => g.members.some((m) => m.revision === s.revision) && s.startedMs >= first.startMs))),
   };
 }
 

@@ -54,7 +54,7 @@ export interface RolloutEstimate {
  *
  *   waves   = ceil(replicas / max(1, maxSurge + min(maxUnavailable, replicas)))
  *             (both 0 → 1 per step, as Kubernetes' ResolveFenceposts does)
- *   startup = STARTUP_ESTIMATE_MS[target] + readiness.period
+ *   startup = (workload.expectedStartup, else STARTUP_ESTIMATE_MS[target]) + readiness.period
  *   stop    = min(terminationGracePeriod, preStop + drain), drain = querySleep when gracefulDrain else 0
  *   rollout = waves × startup + stop
  *
@@ -67,7 +67,7 @@ export function estimateRollout(s: Scenario): RolloutEstimate {
   const unavailable = Math.min(w.maxUnavailable, w.replicas);
   const perWave = Math.max(1, w.maxSurge + unavailable);
   const waves = Math.ceil(w.replicas / perWave);
-  const startupMs = STARTUP_ESTIMATE_MS[s.target] + w.readiness.periodMs;
+  const startupMs = (w.expectedStartupMs ?? STARTUP_ESTIMATE_MS[s.target]) + w.readiness.periodMs;
   const drainMs = w.gracefulDrain ? w.querySleepMs : 0;
   const stopMs = Math.min(w.terminationGracePeriodMs, w.preStopMs + drainMs);
   return { ms: waves * startupMs + stopMs, waves, startupMs, stopMs };

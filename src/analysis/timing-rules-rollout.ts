@@ -1,6 +1,6 @@
 import { formatDuration as d } from '../scenario/duration.js';
 import type { Scenario } from '../scenario/model.js';
-import { KUBERNETES_ENDPOINT_PROPAGATION_MS } from './timing-estimate.js';
+import { KUBERNETES_ENDPOINT_PROPAGATION_MS, STARTUP_ESTIMATE_MS } from './timing-estimate.js';
 import type { RuleEnv, TimingRisk } from './timing-types.js';
 
 /**
@@ -118,7 +118,7 @@ export function rolloutsOverlap(s: Scenario, env: RuleEnv): TimingRisk[] {
   if (refresh > 0 && refresh < rollout) {
     return [{
       id: 'rollouts-overlap', severity: 'warning', path: 'delivery.refreshInterval',
-      message: `refreshInterval ${d(refresh)} is shorter than one rollout (~${d(rollout)}): rollouts start on top of each other and pile up`,
+      message: `refreshInterval ${d(refresh)} is shorter than one rollout (~${d(rollout)}, ${startupBasis(s)}): rollouts start on top of each other and pile up`,
       fix: `set delivery.refreshInterval to at least ${d(Math.ceil(rollout / 1000) * 1000)}, or make rollouts faster (more maxSurge)`,
     }];
   }
@@ -130,7 +130,14 @@ export function rolloutsOverlap(s: Scenario, env: RuleEnv): TimingRisk[] {
   if (s.rotations.atMs.length === 0 || gap >= rollout) return [];
   return [{
     id: 'rollouts-overlap', severity: 'warning', path: 'rotations.at',
-    message: `two rotations only ${d(gap)} apart, less than one rollout (~${d(rollout)}): the second rollout starts on top of the first`,
+    message: `two rotations only ${d(gap)} apart, less than one rollout (~${d(rollout)}, ${startupBasis(s)}): the second rollout starts on top of the first`,
     fix: `space rotations.at (and the refresh ticks) at least ${d(Math.ceil(rollout / 1000) * 1000)} apart`,
   }];
+}
+
+/** What the rollout estimate's start-up rests on: the user's measurement, or a guess they can replace. */
+function startupBasis(s: Scenario): string {
+  return s.workload.expectedStartupMs !== undefined
+    ? `with workload.expectedStartup ${d(s.workload.expectedStartupMs)}`
+    : `assuming ${d(STARTUP_ESTIMATE_MS[s.target])} start-up per replica; set workload.expectedStartup to your app's`;
 }

@@ -29,7 +29,8 @@ export function timingHeadline(s: Scenario, risks: readonly TimingRisk[]): strin
  */
 export function scenarioTimingLines(s: Scenario, ctx?: TimingContext): string[] {
   const risks = timingRisks(s, ctx);
-  return risks.length === 0 ? [] : [timingHeadline(s, risks), ...formatTimingRisks(risks).map((l) => `  ${l}`)];
+  const knobs = (s.warnings ?? []).map((w) => `  ⚠ ${s.source}:${w.line}:${w.col} ${w.path}: ${w.message}`);
+  return risks.length === 0 ? knobs : [timingHeadline(s, risks), ...formatTimingRisks(risks).map((l) => `  ${l}`), ...knobs];
 }
 
 /** The context a scenario's analysis gets: for the kubernetes target, the lab's login-token TTL. */

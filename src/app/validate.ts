@@ -26,6 +26,7 @@ export async function validateScenarios(files: string[], deps: ValidateDeps = {}
       const scenario = await loadScenarioFile(file, deps.readFile);
       valid.push(file);
       log(`✓ ${file} (${summarize(scenario)})`);
+      for (const w of scenario.warnings ?? []) log(`  ⚠ ${file}:${w.line}:${w.col} ${w.path}: ${w.message}`);
     } catch (err) {
       if (err instanceof ConfigError) issues.push(...err.issues);
       else if (err instanceof UsageError) missing.push(err);

@@ -1,6 +1,9 @@
 import { expectsRollouts } from '../analysis/completeness.js';
 import type { LoadSummary } from '../ports/load.js';
+import type { RunAnalysis } from '../analysis/analyze.js';
+import type { StartupStats } from '../analysis/startup.js';
 import type { ReportRun } from './report-run.js';
+import { formatMs } from './text-table.js';
 
 /** What the notes of a run read: its file, analysis and verdict. */
 export type NotedRun = Pick<ReportRun, 'run' | 'analysis' | 'verdict'>;
@@ -48,7 +51,27 @@ export function runWarnings(r: NotedRun): string[] {
   const at = (t: number) => `${((t - a.measureFromMs) / 1000).toFixed(1)}s`;
   for (const f of a.failedRotations ?? []) out.push(`rotation at ${at(f.t)} (${f.trigger}) failed: ${f.message}`);
   for (const d of a.databaseFailures ?? []) out.push(`database failed at ${at(d.t)}: ${d.message}`);
+  for (const row of a.rollouts.filter((x) => x.triggers.length > 1)) {
+    out.push(`rollouts overlapped (row #${row.index}, ${row.trigger}): a rotation came while the previous rollout was still ` +
+      `going${row.startup ? `; replicas took ${startupText(row.startup)} from spawn to ready` : ''}. Rotate less often, ` +
+      'or shorten start-up; set workload.expectedStartup so `vaultctl doctor` predicts it');
+  }
   return out;
+}
+
+/**
+ * Replica start-up (spawn → ready) per rollout and over the run, in one sentence (no label):
+ * `#1 median 412ms, max 1.20s (3 replicas); #2 …; all starts median 405ms, max 1.20s (9)`;
+ * undefined when no replica was seen starting (an old run, or the kubernetes target).
+ */
+export function startupSentence(a: RunAnalysis): string | undefined {
+  if (!a.startup) return undefined;
+  const rows = a.rollouts.filter((r) => r.startup).map((r) => `#${r.index} ${startupText(r.startup!)}`);
+  return [...rows, `all starts ${startupText(a.startup)}`].join('; ');
+}
+
+function startupText(s: StartupStats): string {
+  return `median ${formatMs(s.medianMs)}, max ${formatMs(s.maxMs)} (${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'})`;
 }
 
 /** Sent vs scheduled: of the measured range when it had requests, else the generator's own totals. */

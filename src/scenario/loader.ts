@@ -6,6 +6,7 @@ import { normalizeScenario } from './normalize.js';
 import { SCENARIO_API_VERSION, SCENARIO_KIND, scenarioFileSchema } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
 import { semanticIssues } from './semantics.js';
+import { knobWarnings } from './knobs.js';
 
 export type { ReadTextFile };
 
@@ -40,5 +41,6 @@ export function parseScenario(text: string, file: string): Scenario {
     ...semanticIssues(raw).map((i) => ({ file, ...locate.value(i.path), path: formatPath(i.path), message: i.message })),
   ];
   if (issues.length > 0 || !parsed.success) fail(issues);
-  return normalizeScenario(parsed.data!, file);
+  const warnings = knobWarnings(raw).map((w) => ({ ...locate.value(w.path), path: formatPath(w.path), message: w.message }));
+  return { ...normalizeScenario(parsed.data!, file), ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -17,6 +17,16 @@ export interface Scenario {
   rotations: RotationsSpec;
   analysis: AnalysisSpec;
   thresholds: ThresholdSpec[];
+  /** Things in the file that are valid but do not do what they seem to (file:line:col), for validate and rotate-test to print. */
+  warnings?: ScenarioWarning[];
+}
+
+/** A valid key that has no effect here, with where it is. */
+export interface ScenarioWarning {
+  line: number;
+  col: number;
+  path: string;
+  message: string;
 }
 
 export interface DatabaseSpec {
@@ -72,6 +82,8 @@ export interface WorkloadSpec {
   pool: { max: number; maxLifetimeMs: number; idleTimeoutMs: number };
   /** Demo app: seconds of `pg_sleep` per request, in ms. */
   querySleepMs: number;
+  /** Start → ready of one replica as the user measured it (the report shows it per rollout); doctor's estimate when set. */
+  expectedStartupMs?: number;
   /** Loopback port of the proxy that stands in for the Service; 0 picks a free one. */
   servicePort: number;
   /**

@@ -60,6 +60,7 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
       },
       pool: { max: w.pool.max, maxLifetimeMs: ms(w.pool.maxLifetime), idleTimeoutMs: ms(w.pool.idleTimeout) },
       querySleepMs: ms(w.querySleep),
+      ...(w.expectedStartup !== undefined ? { expectedStartupMs: ms(w.expectedStartup) } : {}),
       servicePort: w.servicePort,
       serviceMode: w.service.mode,
       env: { ...(w.env ?? {}) },

@@ -101,6 +101,8 @@ const workloadSchema = z.strictObject({
     })
     .prefault({}),
   querySleep: durationSchema.default('0'),
+  /** How long one replica takes from start to ready; `doctor` uses it instead of its built-in guess. */
+  expectedStartup: durationSchema.optional(),
   servicePort: z.int().min(0).max(65535).default(0),
   service: z
     .strictObject({

@@ -1,5 +1,6 @@
 import { boundIssues, durationMs } from './bounds.js';
 import { parseThresholdExpression } from './thresholds.js';
+import { placeholderIssues } from './placeholders.js';
 
 import type { PathIssue } from './path-issue.js';
 
@@ -23,6 +24,8 @@ export function semanticIssues(raw: unknown): PathIssue[] {
       message: 'reload: signal needs via: file (a running process cannot see new environment variables)',
     });
   }
+
+  issues.push(...placeholderIssues(workload, delivery.via ?? 'env'));
 
   const surge = workload.maxSurge ?? 1;
   const unavailable = workload.maxUnavailable ?? 0;

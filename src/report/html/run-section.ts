@@ -8,7 +8,7 @@ import {
 } from './format.js';
 import { renderTimelineSvg } from './svg-timeline.js';
 import { sentAsked } from '../text-table.js';
-import { loadSentence, runWarnings } from '../run-notes.js';
+import { loadSentence, runWarnings, startupSentence } from '../run-notes.js';
 import { verdictHead } from '../verdict-format.js';
 
 /**
@@ -36,6 +36,7 @@ function renderHeader(run: ReportRun): string {
   const verdict = `<span class="badge ${head === 'PASS' ? 'pass' : 'fail'}">${head}</span>`;
   const load = file.scenario.load;
   const sent = loadSentence(file.load);
+  const startup = startupSentence(analysis);
   const facts: Array<[string, string]> = [
     // Three pairs to a row; the results path goes last since it can be long.
     ['scenario', file.scenario.name],
@@ -53,6 +54,7 @@ function renderHeader(run: ReportRun): string {
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`,
     file.error === undefined ? '' : `<p class="error">${escapeHtml(file.error)}</p>`,
     sent === undefined ? '' : `<p class="load">Load: ${escapeHtml(sent)}</p>`,
+    startup === undefined ? '' : `<p class="load">Start-up (spawn → ready): ${escapeHtml(startup)}</p>`,
     ...runWarnings(run).map((w) => `<p class="warning">Warning: ${escapeHtml(w)}</p>`),
   ].filter((s) => s !== '').join('\n');
 }

@@ -8,6 +8,7 @@ import type { EventSink, RotationTrigger } from '../../ports/events.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { DeliverySpec, WorkloadSpec } from '../../scenario/model.js';
 import { makeCredentialsDir, writeCredentialsFile } from './credentials-file.js';
+import { databaseUrl } from './workload-env.js';
 import { Replica, ReplicaTerminatedError, type EndpointRegistry, type ReplicaExit, type ReplicaPhase } from './replica.js';
 import { planRolloutStep, type PlanReplica } from './rolling-plan.js';
 
@@ -285,7 +286,11 @@ export class LocalSupervisor {
       if (!c) throw new Error(`no credentials for revision ${revision}`);
       env.PGUSER = c.username;
       env.PGPASSWORD = c.password;
+      // The URL form percent-encodes the password: redact that spelling too.
+      this.o.secrets.add(encodeURIComponent(c.password));
     }
+    // A user's workload.env may set its own DATABASE_URL.
+    env.DATABASE_URL ??= databaseUrl(env);
     return env;
   }
 

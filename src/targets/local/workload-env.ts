@@ -31,3 +31,12 @@ export function inheritedEnv(env: Readonly<Record<string, string | undefined>>):
   }
   return out;
 }
+
+/**
+ * `postgres://user:password@host:port/database` from a replica's PG* variables (libpq's URI form),
+ * user and password percent-encoded; without them when the replica reads a credentials file.
+ */
+export function databaseUrl(env: Readonly<Record<string, string | undefined>>): string {
+  const auth = env.PGUSER ? `${encodeURIComponent(env.PGUSER)}${env.PGPASSWORD ? `:${encodeURIComponent(env.PGPASSWORD)}` : ''}@` : '';
+  return `postgres://${auth}${env.PGHOST ?? '127.0.0.1'}:${env.PGPORT ?? '5432'}/${encodeURIComponent(env.PGDATABASE ?? '')}`;
+}

@@ -37,9 +37,17 @@ describe('vaultctl doctor --scenario (no cluster, no docker, no kind)', () => {
     expect(err).toContain('• Timing of scenarios/local-single-replica.yaml (local-single-replica): 1 danger, 1 warning');
     expect(err).toMatch(/✗ danger workload\.replicas: one replica with maxSurge 0: .* — fix: set workload\.replicas to 2 or more/);
     expect(err).toMatch(/⚠ workload\.gracefulDrain: .* — fix: set workload\.gracefulDrain: true/);
-    expect(err).toContain('No lab found');
-    expect(err.indexOf('Timing of')).toBeLessThan(err.indexOf('Prerequisites'));
+    // A local scenario needs neither Docker nor a lab: none is looked for.
+    expect(err).toContain('Local scenarios need no Docker and no lab');
+    expect(err).not.toContain('Prerequisites');
     expect(rt.out()).toBe('');
+  });
+
+  it('a kubernetes scenario still looks for the lab, and reports none without failing', async () => {
+    const { code, rt } = await doctor(['--scenario', 'scenarios/k8s-revoke.yaml']);
+    expect(code).toBe(0);
+    expect(rt.err()).toContain('No lab found');
+    expect(rt.err().indexOf('Timing of')).toBeLessThan(rt.err().indexOf('Prerequisites'));
   });
 
   it('a safe scenario has no timing risks', async () => {

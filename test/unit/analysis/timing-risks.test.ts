@@ -154,6 +154,18 @@ describe('timingRisks: one rule per risky setting', () => {
     expect(at.message).toContain('only 1s apart');
   });
 
+  it('rollouts-overlap: workload.expectedStartup replaces the built-in start-up guess', () => {
+    // The base scenario's refresh does not overlap with the guessed 1 s start-up ...
+    const guessed = timingRisks(variant((s) => { s.delivery.refreshIntervalMs = 8_000; }));
+    expect(guessed.filter((r) => r.id === 'rollouts-overlap')).toEqual([]);
+    // ... but does with a server that takes 4.5 s per replica, and the message says what it assumed.
+    const measured = only(timingRisks(variant((s) => { s.delivery.refreshIntervalMs = 8_000; s.workload.expectedStartupMs = 4_500; })),
+      'rollouts-overlap');
+    expect(measured.message).toContain('with workload.expectedStartup 4.5s');
+    const refresh = only(timingRisks(variant((s) => { s.delivery.refreshIntervalMs = 1_000; })), 'rollouts-overlap');
+    expect(refresh.message).toContain("set workload.expectedStartup to your app's");
+  });
+
   it('pool-lifetime-with-none: reload none; rollout rules do not apply without rollouts', () => {
     const r = only(timingRisks(variant((s) => {
       s.delivery.reload = 'none'; s.workload.replicas = 1; s.workload.maxSurge = 0; s.workload.gracefulDrain = false;

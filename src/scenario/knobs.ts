@@ -1,0 +1,20 @@
+import type { PathIssue } from './path-issue.js';
+
+/**
+ * Workload keys that only vaultctl's demo app reads (as environment variables). With a user's
+ * `workload.command` they change nothing in the run, so setting them is a warning, not silence.
+ */
+const DEMO_APP_ONLY: Readonly<Record<string, string>> = {
+  pool: 'pool is read by the demo app only (POOL_* variables); configure your app\'s own connection pool',
+  querySleep: 'querySleep is read by the demo app only (QUERY_SLEEP_MS); your app\'s own queries set the request time',
+  gracefulDrain: 'gracefulDrain cannot make your command drain on SIGTERM (only the demo app reads GRACEFUL_DRAIN); ' +
+    'it only tells `vaultctl doctor` whether your app does, so set it to what your app really does',
+};
+
+/** Warnings for keys set in the file (raw object) that do nothing for this workload. */
+export function knobWarnings(raw: unknown): PathIssue[] {
+  const workload = (raw as { workload?: Record<string, unknown> } | null)?.workload;
+  if (!workload || typeof workload !== 'object' || !Array.isArray(workload.command)) return [];
+  return Object.keys(DEMO_APP_ONLY).filter((key) => key in workload)
+    .map((key) => ({ path: ['workload', key], message: `${DEMO_APP_ONLY[key]} (workload.command is set)` }));
+}
