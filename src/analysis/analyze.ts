@@ -5,7 +5,7 @@ import { intervalStats, windowStats, type Interval, type WindowStats } from './s
 import { groupOverlapping, rolloutWindows, type RolloutGroup } from './windows.js';
 import { replicaStartups, startupStats, type ReplicaStartup, type StartupStats } from './startup.js';
 import {
-  countLeases, countRotations, databaseFailures, failedRotations, secretLatency,
+  countLeases, countRotations, databaseCauses, databaseFailures, failedRotations, secretLatency,
   type DatabaseFailure, type FailedRotation, type LeaseCounts,
 } from './run-events.js';
 
@@ -45,6 +45,8 @@ export interface RolloutStats extends WindowStats {
   secretToRolloutMs?: number;
   /** Start-up (spawn → ready) of the replicas of the row's revisions; absent when none was seen starting. */
   startup?: StartupStats;
+  /** local target: errors the database logged in the window, by SQLSTATE (28P01, 57P01, 42501, …). */
+  databaseCauses?: Record<string, number>;
 }
 
 /** The full analysis of a run; pure function of the event log and the timeline. */
@@ -73,6 +75,8 @@ export interface RunAnalysis {
   leases: LeaseCounts;
   /** Start-up (spawn → ready) of every replica start of the run, first ones included. */
   startup?: StartupStats;
+  /** local target: errors the database logged in the measured range, by SQLSTATE. */
+  databaseCauses?: Record<string, number>;
 }
 
 /** Input of analyzeRun: what a results directory holds plus the run's measured range. */
@@ -113,6 +117,7 @@ export function analyzeRun(input: AnalyzeInput): RunAnalysis {
     databaseFailures: databaseFailures(events),
     leases: countLeases(events),
     ...optional('startup', startupStats(startups)),
+    ...optional('databaseCauses', databaseCauses(events, from, to)),
   };
 }
 
@@ -144,6 +149,7 @@ function rolloutRow(g: RolloutGroup, index: number, events: readonly RunEvent[],
     ...windowStats(timeline, fromMs, toMs),
     // The new revisions' replicas that started once the row's first rollout had begun.
     ...optional('startup', startupStats(startups.filter((s) => g.members.some((m) => m.revision === s.revision) && s.startedMs >= first.startMs))),
+    ...optional('databaseCauses', databaseCauses(events, fromMs, toMs)),
   };
 }
 

@@ -87,3 +87,17 @@ export function secretLatency(events: readonly RunEvent[], startMs: number): { s
   }
   return last === undefined ? {} : { secretToRolloutMs: startMs - last };
 }
+
+/**
+ * Errors the database logged (`database_errors`) by SQLSTATE, for groups starting in [fromMs, toMs);
+ * undefined when there were none (or the target does not read the database's log).
+ */
+export function databaseCauses(events: readonly RunEvent[], fromMs: number, toMs: number): Record<string, number> | undefined {
+  let out: Record<string, number> | undefined;
+  for (const e of events) {
+    if (e.type !== 'database_errors' || e.t < fromMs || e.t >= toMs) continue;
+    out ??= {};
+    out[e.code] = (out[e.code] ?? 0) + e.count;
+  }
+  return out;
+}

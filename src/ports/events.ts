@@ -24,6 +24,11 @@ export type RunEvent =
   | { t: number; type: 'rotation_failed'; trigger: RotationTrigger; message: string; triggeredAt?: number }
   /** The database stopped serving mid-run (local target: the postmaster exited); the run ends with exit 4. */
   | { t: number; type: 'database_failed'; message: string }
+  /**
+   * local target: errors the database itself logged (SQLSTATE `code`, e.g. 28P01, 57P01, 42501),
+   * `count` of them from `t` to `lastT` (grouped per 100 ms), with the first one's message.
+   */
+  | { t: number; type: 'database_errors'; code: string; severity: string; count: number; lastT: number; message: string }
   | { t: number; type: 'lease_expired'; leaseId: string }
   | { t: number; type: 'lease_revoked'; leaseId: string; reason: 'revoke' | 'cleanup' }
   | { t: number; type: 'warning'; message: string }

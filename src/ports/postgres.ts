@@ -28,6 +28,8 @@ export interface PostgresServer {
    * to; a listener added after such an exit is called at once. Returns the unsubscribe function.
    */
   onUnexpectedExit(listener: (exit: PostgresExit) => void): () => void;
+  /** Calls `listener` with every line the server logs (redacted); returns the unsubscribe function. */
+  onLog?(listener: (line: string) => void): () => void;
 }
 
 /** A minimal SQL connection used by issuers and setup code. */

@@ -3,7 +3,7 @@ import type { WindowStats } from '../analysis/stats.js';
 import type { ReportRun } from './report-run.js';
 import { compareRows } from './compare-table.js';
 import { formatMs, sentAsked } from './text-table.js';
-import { loadSentence, runWarnings, startupSentence } from './run-notes.js';
+import { databaseCauseSentence, loadSentence, runWarnings, startupSentence } from './run-notes.js';
 import { formatLatency, formatMetricValue, formatRate, isCheck, resultSubject, verdictWord } from './verdict-format.js';
 
 /**
@@ -45,6 +45,8 @@ export function renderRunMarkdown(run: ReportRun, heading: '##' | '###'): string
   if (load) out.push('', `Load: ${md(load)}`);
   const startup = startupSentence(a);
   if (startup) out.push('', `Start-up (spawn → ready): ${md(startup)}`);
+  const db = databaseCauseSentence(a);
+  if (db) out.push('', `Database errors (its own log): ${md(db)}`);
   if (run.verdict.results.length > 0) {
     const results = [['', 'threshold', 'subject', 'observed', 'note']];
     for (const r of run.verdict.results) {

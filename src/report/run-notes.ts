@@ -4,6 +4,7 @@ import type { RunAnalysis } from '../analysis/analyze.js';
 import type { StartupStats } from '../analysis/startup.js';
 import type { ReportRun } from './report-run.js';
 import { formatMs } from './text-table.js';
+import { SQLSTATE_MEANINGS } from './sqlstate.js';
 
 /** What the notes of a run read: its file, analysis and verdict. */
 export type NotedRun = Pick<ReportRun, 'run' | 'analysis' | 'verdict'>;
@@ -105,4 +106,17 @@ function percent(part: number, whole: number): string {
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/**
+ * What the database logged, per rollout and over the run, in one sentence (no label):
+ * `#1 57P01×3, 28P01×12; all 57P01×3, 28P01×12 — 28P01: password authentication failed (…)`;
+ * undefined when it logged no errors or its log was not read.
+ */
+export function databaseCauseSentence(a: RunAnalysis): string | undefined {
+  if (!a.databaseCauses) return undefined;
+  const counts = (c: Record<string, number>) => Object.entries(c).sort((x, y) => y[1] - x[1]).map(([code, n]) => `${code}×${n}`).join(', ');
+  const rows = a.rollouts.filter((r) => r.databaseCauses).map((r) => `#${r.index} ${counts(r.databaseCauses!)}`);
+  const meanings = Object.keys(a.databaseCauses).filter((code) => SQLSTATE_MEANINGS[code]).map((code) => `${code}: ${SQLSTATE_MEANINGS[code]}`);
+  return `${[...rows, `all ${counts(a.databaseCauses)}`].join('; ')}${meanings.length > 0 ? ` (${meanings.join('; ')})` : ''}`;
 }

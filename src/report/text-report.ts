@@ -1,5 +1,5 @@
 import type { ReportRun } from './report-run.js';
-import { loadSentence, runWarnings, startupSentence, type NotedRun } from './run-notes.js';
+import { loadSentence, runWarnings, startupSentence, databaseCauseSentence, type NotedRun } from './run-notes.js';
 import { renderCompareText } from './compare-table.js';
 import { layoutTable } from './table-layout.js';
 import { formatMs, renderRunTable } from './text-table.js';
@@ -54,6 +54,8 @@ export function renderVerdictLines(run: NotedRun, opts: TextReportOptions): stri
   if (load) lines.push(`load: ${load}`);
   const startup = startupSentence(analysis);
   if (startup) lines.push(`start-up (spawn → ready): ${startup}`);
+  const db = databaseCauseSentence(analysis);
+  if (db) lines.push(`database errors (its own log): ${db}`);
   lines.push(...runWarnings(run).map((w) => paint('33', `warning: ${w}`)));
   const reactions = analysis.rollouts.filter((r) => r.secretToRolloutMs !== undefined);
   if (reactions.length > 0) {

@@ -13,7 +13,10 @@ const DEMO_APP_ONLY: Readonly<Record<string, string>> = {
 
 /** Warnings for keys set in the file (raw object) that do nothing for this workload. */
 export function knobWarnings(raw: unknown): PathIssue[] {
-  const workload = (raw as { workload?: Record<string, unknown> } | null)?.workload;
+  const root = raw as { target?: unknown; workload?: Record<string, unknown> } | null;
+  const workload = root?.workload;
+  // The kubernetes target runs the lab's demo app whatever the command says (its knobs are lab config).
+  if ((root?.target ?? 'local') !== 'local') return [];
   if (!workload || typeof workload !== 'object' || !Array.isArray(workload.command)) return [];
   return Object.keys(DEMO_APP_ONLY).filter((key) => key in workload)
     .map((key) => ({ path: ['workload', key], message: `${DEMO_APP_ONLY[key]} (workload.command is set)` }));

@@ -41,6 +41,7 @@ export function parseScenario(text: string, file: string): Scenario {
     ...semanticIssues(raw).map((i) => ({ file, ...locate.value(i.path), path: formatPath(i.path), message: i.message })),
   ];
   if (issues.length > 0 || !parsed.success) fail(issues);
-  const warnings = knobWarnings(raw).map((w) => ({ ...locate.value(w.path), path: formatPath(w.path), message: w.message }));
+  const warnings = knobWarnings(raw).map((w) => ({ ...locate.value(w.path), path: formatPath(w.path), message: w.message }))
+    .sort((a, b) => a.line - b.line || a.col - b.col);
   return { ...normalizeScenario(parsed.data!, file), ...(warnings.length > 0 ? { warnings } : {}) };
 }

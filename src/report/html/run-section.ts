@@ -8,7 +8,7 @@ import {
 } from './format.js';
 import { renderTimelineSvg } from './svg-timeline.js';
 import { sentAsked } from '../text-table.js';
-import { loadSentence, runWarnings, startupSentence } from '../run-notes.js';
+import { databaseCauseSentence, loadSentence, runWarnings, startupSentence } from '../run-notes.js';
 import { verdictHead } from '../verdict-format.js';
 
 /**
@@ -37,6 +37,7 @@ function renderHeader(run: ReportRun): string {
   const load = file.scenario.load;
   const sent = loadSentence(file.load);
   const startup = startupSentence(analysis);
+  const db = databaseCauseSentence(analysis);
   const facts: Array<[string, string]> = [
     // Three pairs to a row; the results path goes last since it can be long.
     ['scenario', file.scenario.name],
@@ -55,6 +56,7 @@ function renderHeader(run: ReportRun): string {
     file.error === undefined ? '' : `<p class="error">${escapeHtml(file.error)}</p>`,
     sent === undefined ? '' : `<p class="load">Load: ${escapeHtml(sent)}</p>`,
     startup === undefined ? '' : `<p class="load">Start-up (spawn → ready): ${escapeHtml(startup)}</p>`,
+    db === undefined ? '' : `<p class="load">Database errors (its own log): ${escapeHtml(db)}</p>`,
     ...runWarnings(run).map((w) => `<p class="warning">Warning: ${escapeHtml(w)}</p>`),
   ].filter((s) => s !== '').join('\n');
 }

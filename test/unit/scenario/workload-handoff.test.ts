@@ -54,8 +54,8 @@ describe('the hand-off to a user\'s workload', () => {
   pool: {max: 3}
 `, 'byo.yaml');
     expect(s.warnings).toEqual([
-      expect.objectContaining({ line: 8, col: 9, path: 'workload.pool', message: expect.stringContaining('demo app only') }),
       expect.objectContaining({ line: 7, col: 18, path: 'workload.gracefulDrain', message: expect.stringContaining('only tells `vaultctl doctor`') }),
+      expect.objectContaining({ line: 8, col: 9, path: 'workload.pool', message: expect.stringContaining('demo app only') }),
     ]);
     expect(parseScenario(`${HEAD}workload: {gracefulDrain: true, pool: {max: 3}}\n`, 'byo.yaml').warnings).toBeUndefined();
   });

@@ -1,0 +1,84 @@
+import type { DescriptionTable } from './descriptions.js';
+
+/**
+ * Editor help for the file header, `database`, `credentials` and `delivery` (path syntax in
+ * descriptions.ts). Vault's role fields and ESO's refresh behaviour follow
+ * /work/shared/reference/stack-facts.md sections C and F; what the kubernetes target applies to the
+ * lab follows src/targets/kubernetes/kubernetes-target.ts (applyScenario, notes).
+ */
+export const SETUP_DESCRIPTIONS: DescriptionTable = {
+  apiVersion: 'File format version. Must be `vaultctl.dev/v1alpha1`, the only one this vaultctl reads.',
+  kind: 'Must be `Scenario` (a lab config for `vaultctl bootstrap` is a `LabConfig`).',
+  metadata: 'Names and describes the scenario.',
+  'metadata.name':
+    'The scenario\'s name: lower-case letters, digits and dashes. It labels the run in reports and names its results ' +
+    'directory (`<time>-<name>`); scenarios that share a name get `<name>`, `<name>-2`, … .',
+  'metadata.description': 'Free text for whoever reads the file: what the scenario shows. Kept with the scenario in `run.json`.',
+  target:
+    'Where the run happens. `local` (default): an embedded Postgres, replica processes and a Service proxy on this machine, ' +
+    'no Docker. `kubernetes`: the lab `vaultctl bootstrap` built (Vault, External Secrets Operator, Wave, the demo app); ' +
+    'each key says whether it applies there.',
+
+  database:
+    'The database the workload reads and the Vault dynamic role that issues its credentials. On `kubernetes` only ' +
+    '`role.defaultTtl` and `role.maxTtl` apply; the rest comes from the lab.',
+  'database.name':
+    'Database the app connects to (`PGDATABASE`), created on the embedded Postgres when missing. Default `app`. ' +
+    'Local target; on Kubernetes the lab\'s (vaultctl.yaml `postgres.database`).',
+  'database.setup':
+    'Admin SQL statements run once, in order, before the first replica starts (tables, seed rows). Default: create the ' +
+    'demo app\'s table `vaultctl_demo` with one row; a list of your own replaces it, so it must create the table the app ' +
+    'reads (`vaultctl_demo`, or the one `workload.env.DEMO_TABLE` names). Local target.',
+  'database.role':
+    'The dynamic role as Vault\'s database secrets engine takes it: SQL templates with `{{name}}`, `{{password}}` and ' +
+    '`{{expiration}}`, and TTLs. On Kubernetes only the TTLs apply, written to the lab\'s Vault role for the run and ' +
+    'restored after.',
+  'database.role.name':
+    'Name of the Vault role (`<mount>/creds/<name>`). Default `app`. Local target; on Kubernetes the lab\'s role ' +
+    '(vaultctl.yaml `vault.role`) is used and a different name is noted.',
+  'database.role.creationStatements':
+    'SQL that creates each credential, as Vault\'s `creation_statements`; `{{name}}`, `{{password}}` and `{{expiration}}` ' +
+    'are filled in per lease. Default: `CREATE ROLE … WITH LOGIN PASSWORD … VALID UNTIL …` and `GRANT SELECT ON ALL TABLES ' +
+    'IN SCHEMA public`, which covers the tables that exist when the role is created. At least one statement; local target.',
+  'database.role.revocationStatements':
+    'SQL run when a lease is revoked or expires, as Vault\'s `revocation_statements`. Default: end the role\'s sessions, ' +
+    'revoke its grants, drop it. `[]` means Vault\'s own revocation, which leaves open sessions connected and answering ' +
+    '`42501` permission denied (see `local-revoke.yaml`); local target.',
+  'database.role.renewStatements':
+    'SQL run when a lease is renewed, as Vault\'s `renew_statements`; a renewal never reaches past `maxTtl` from issue. ' +
+    'Default: `ALTER ROLE "{{name}}" VALID UNTIL \'{{expiration}}\';`. Local target.',
+  'database.role.defaultTtl':
+    'Lifetime of each credential (its lease), a duration such as `1m` or `1h`: after it Postgres refuses new logins with ' +
+    'it and the revocation statements run. Default `1h`, not longer than `maxTtl`. Both targets (on Kubernetes the lab ' +
+    'role\'s `default_ttl` for the run).',
+  'database.role.maxTtl':
+    'Longest a lease may live, renewals included (Vault\'s `max_ttl`), a duration. Default `24h`. Both targets (on ' +
+    'Kubernetes the lab role\'s `max_ttl` for the run).',
+
+  credentials: 'Who issues credentials on the local target. On Kubernetes, ESO always fetches them from the lab\'s Vault.',
+  'credentials.issuer':
+    '`direct` (default): vaultctl runs the role\'s SQL itself with Vault\'s TTL semantics, no Vault needed. `vault`: a ' +
+    'real Vault\'s database engine issues them, found through `VAULT_ADDR` + `VAULT_TOKEN` or started in dev mode from a ' +
+    '`vault` binary on `PATH`. Local target.',
+  'credentials.vault': 'Where the database secrets engine lives on that Vault (`issuer: vault` only).',
+  'credentials.vault.mount':
+    'Mount path of the database secrets engine; credentials are read from `<mount>/creds/<role>`. Default `database`. ' +
+    'Local target with `issuer: vault`; on Kubernetes the lab\'s (vaultctl.yaml `vault.databaseMount`).',
+  'credentials.vault.connection':
+    'Name of the engine\'s database connection (`<mount>/config/<connection>`), pointed at the embedded Postgres. ' +
+    'Default `vaultctl-pg`. Local target with `issuer: vault`; on Kubernetes the lab\'s (vaultctl.yaml `vault.connection`).',
+
+  delivery: 'How new credentials reach the replicas, standing in for ESO and Wave (or the Vault agent).',
+  // ESO issues a new lease on every refresh and never revokes the old one (stack-facts.md F).
+  'delivery.refreshInterval':
+    'Issue new credentials this often, as ESO\'s `refreshInterval` does: each refresh is a new lease and database user, ' +
+    'the old one left to expire. A duration counted from the end of `load.warmUp`; default `0` = never. On Kubernetes ' +
+    'it is set on the lab\'s ExternalSecret for the run (ESO syncs once when it changes) and restored after.',
+  'delivery.reload':
+    'What running replicas do when credentials change. `restart` (default): roll them as Wave does on a Secret change; ' +
+    '`signal`: rewrite the credentials file and send SIGHUP, as a Vault agent template does (needs `via: file`); `none`: ' +
+    'nothing, replicas keep the old credentials. On Kubernetes the lab always rolls the Deployment (Wave).',
+  'delivery.via':
+    'How a replica receives credentials: `env` (default) sets `PGUSER`/`PGPASSWORD` when it starts; `file` writes ' +
+    '`{"username","password"}` to the JSON file named by `CREDENTIALS_FILE`. Local target.',
+};
