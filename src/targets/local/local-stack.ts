@@ -3,6 +3,9 @@ import type { CredentialIssuer } from '../../ports/credentials.js';
 import type { PostgresEndpoint, PostgresServer, SqlClient } from '../../ports/postgres.js';
 import type { EventSink } from '../../ports/events.js';
 import type { SecretRegistry } from '../../errors/redact.js';
+import type { ProcessSpawner } from '../../ports/process-spawner.js';
+import { runsDir } from '../../runtime/private-dir.js';
+import { openRunLedger, type RunLedger } from '../../runtime/run-ledger.js';
 import type { Reporter } from '../../cli/output.js';
 import { step } from '../run-step.js';
 import type { CleanupStack } from '../../app/cleanup-stack.js';
@@ -20,6 +23,10 @@ export interface LocalStack {
   server: PostgresServer;
   issuer: CredentialIssuer;
   proxy: ServiceProxy;
+  /** This process's run ledger: everything the run creates is recorded there first. */
+  ledger: RunLedger;
+  /** Starts the replicas (recorded in `ledger`). */
+  spawner: ProcessSpawner;
 }
 
 /** Shared by every step of a local run. */
@@ -40,15 +47,20 @@ export interface LocalContext {
 export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
   const { scenario: s, deps, cleanup } = ctx;
   const log = (line: string) => ctx.reporter.info(`  ${line}`);
+  // Before anything is started: what an earlier, killed run left (replicas, Postgres, temp dirs)
+  // would hold ports and roles. A state dir that is not private fails here (exit 3).
+  const ledger = openRunLedger(runsDir(ctx.env));
+  await deps.reapLeftovers(ledger, (line) => ctx.reporter.info(line));
+  const spawner = deps.spawner(ledger);
   // Prerequisites first: a missing Vault fails before anything is started.
   const vault = s.credentials.issuer === 'vault'
     ? await step(ctx, 'Finding Vault', async () => {
-      const v = await deps.resolveVault(ctx.env, ctx.secrets);
+      const v = await deps.resolveVault(ctx.env, ctx.secrets, spawner);
       cleanup.defer('stop vault', () => v.stop());
       return v;
     }, (v) => v.endpoint)
     : undefined;
-  const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets });
+  const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets, ledger, spawner });
   cleanup.defer('stop postgres', () => server.stop());
   let databaseGone = false;
   server.onUnexpectedExit(() => { databaseGone = true; });
@@ -82,7 +94,7 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
     cleanup.defer('close proxy', () => p.close());
     return p;
   }, (p) => p.url);
-  return { postgres, server, issuer, proxy };
+  return { postgres, server, issuer, proxy, ledger, spawner };
 }
 
 function conn(e: PostgresEndpoint) {

@@ -76,7 +76,7 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
     const unused = () => { throw new Error('the local target is not used here'); };
     return {
       version: '0.0.0-test',
-      local: { createPostgres: unused, connectSql: unused, load: scenarioLoad, resolveVault: unused, createVaultApi: unused, demoAppCommand: unused },
+      local: { reapLeftovers: unused, spawner: unused, createPostgres: unused, connectSql: unused, load: scenarioLoad, resolveVault: unused, createVaultApi: unused, demoAppCommand: unused },
       kubernetes: {
         createRunner: () => runner,
         createKubeApi: () => createKubeClient({ kubeconfig: k.kubeconfig }),

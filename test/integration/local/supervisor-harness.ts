@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { SecretRegistry } from '../../../src/errors/redact.js';
@@ -6,6 +8,11 @@ import type { Credentials } from '../../../src/ports/credentials.js';
 import type { EventSink, RunEvent } from '../../../src/ports/events.js';
 import type { DeliverySpec, WorkloadSpec } from '../../../src/scenario/model.js';
 import { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
+import { createNodeProcessSpawner } from '../../../src/adapters/node-process-spawner.js';
+import { openRunLedger } from '../../../src/runtime/run-ledger.js';
+
+/** One private ledger dir per test file (a mkdtemp dir), so parallel files never reap each other. */
+const ledger = openRunLedger(join(mkdtempSync(join(tmpdir(), 'vaultctl-test-state-')), 'runs'));
 
 /** The fixture workload. */
 export const TINY_APP = fileURLToPath(new URL('../../fixtures/apps/tiny-app.mjs', import.meta.url));
@@ -71,6 +78,7 @@ export function harness(opts: { workload?: Partial<WorkloadSpec>; via?: Delivery
     command: opts.command ?? [process.execPath, TINY_APP],
     baseEnv: { PATH: process.env.PATH ?? '', ...opts.env },
     proxy, events: sink, clock: epochClock, secrets, log: (l) => logs.push(l), signal: opts.signal,
+    ledger, spawner: createNodeProcessSpawner(ledger),
   });
   return { sup, proxy, sink, logs, secrets };
 }
