@@ -99,7 +99,7 @@ export interface PostgresRunDeps {
 export async function initdb(bin: PostgresBinaries, dataDir: string, password: string, runAs: RunAs | undefined,
   onOutput: (text: string) => void, deps: PostgresRunDeps): Promise<void> {
   if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
-  const pwDir = deps.ledger.makeTempDir(path.dirname(dataDir), 'vaultctl-pw-');
+  const pwDir = deps.ledger.makeTempDir(path.dirname(dataDir), 'vaultctl-pw-', { removeOnExit: true });
   try {
     const pwfile = path.join(pwDir.path, 'pwfile');
     // 'wx' is O_EXCL: nothing planted is written through. The dir goes to `postgres` only after

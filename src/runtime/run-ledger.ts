@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { onProcessExit } from './exit-hook.js';
 import { listPrivateDir, removePrivateFile, writePrivateFile } from './private-dir.js';
 import { selfPid, startTimeOf } from './proc.js';
 
@@ -21,6 +22,8 @@ export interface LedgerEntry {
   startTime?: string;
   /** Processes: the signal that asks it to stop (SIGINT is Postgres' fast shutdown). */
   stopSignal?: NodeJS.Signals;
+  /** Dirs: removed by this process's exit hook too (nothing outside vaultctl still needs it then). */
+  removeOnExit?: boolean;
   /** Postgres: its data dir and port. */
   dataDir?: string;
   port?: number;
@@ -57,7 +60,14 @@ export class RunLedger {
   readonly fileName = `run-${this.pid}-${this.startTime}.json`;
   private readonly entries = new Map<string, LedgerEntry>();
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string) {
+    // A second Ctrl-C exits at once (process.exit), skipping every `finally`: the password and
+    // credentials dirs go here, synchronously. The data dir stays for the reaper, as the server
+    // may still be shutting down in it.
+    onProcessExit(() => {
+      for (const e of this.list()) if (e.removeOnExit) this.remove(e.id);
+    });
+  }
 
   /** Records `entry` (before creating what it names); returns its id. */
   record(entry: Omit<LedgerEntry, 'id'>): string {
@@ -89,9 +99,10 @@ export class RunLedger {
    * Creates a private (0700) directory `<base>/<prefix><random>`, recorded first. mkdir fails if
    * the name exists, so a planted directory is never adopted.
    */
-  makeTempDir(base: string, prefix: 'vaultctl-pg-' | 'vaultctl-creds-' | 'vaultctl-pw-'): { path: string; id: string } {
+  makeTempDir(base: string, prefix: 'vaultctl-pg-' | 'vaultctl-creds-' | 'vaultctl-pw-',
+    opts: { removeOnExit?: boolean } = {}): { path: string; id: string } {
     const path = join(base, `${prefix}${randomBytes(6).toString('hex')}`);
-    const id = this.record({ kind: 'dir', path });
+    const id = this.record({ kind: 'dir', path, ...(opts.removeOnExit ? { removeOnExit: true } : {}) });
     try {
       mkdirSync(path, { mode: 0o700 });
     } catch (err) {

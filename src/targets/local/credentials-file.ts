@@ -8,7 +8,7 @@ import type { RunLedger } from '../../runtime/run-ledger.js';
  * the run ledger first so a later run removes it if this one is killed. Remove it with `ledger.remove(id)`.
  */
 export function makeCredentialsDir(ledger: RunLedger): { path: string; id: string } {
-  return ledger.makeTempDir(tmpdir(), 'vaultctl-creds-');
+  return ledger.makeTempDir(tmpdir(), 'vaultctl-creds-', { removeOnExit: true });
 }
 
 /**
