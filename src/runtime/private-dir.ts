@@ -4,7 +4,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UnsafeStateDirError } from '../errors/errors.js';
 
 /**
@@ -46,6 +46,12 @@ export function ensurePrivateDir(dir: string): void {
   if ((st.mode & 0o022) !== 0) {
     throw new UnsafeStateDirError(dir, `others may write to it (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')})`);
   }
+}
+
+/** {@link ensurePrivateDir} for `<stateDir>/runs` and the state dir that holds it. */
+export function ensureRunsDir(runs: string): void {
+  ensurePrivateDir(dirname(runs));
+  ensurePrivateDir(runs);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { lstatSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ensurePrivateDir, readPrivateFile, removePrivateFile } from './private-dir.js';
+import { ensureRunsDir, readPrivateFile, removePrivateFile } from './private-dir.js';
 import { isSameProcess, pidsWithEnv, selfPid, signalProcess, waitGone } from './proc.js';
 import { LEFTOVER_NAME, RUN_MARKER_ENV, ledgerNames, type LedgerEntry, type LedgerFile } from './run-ledger.js';
 
@@ -30,7 +30,7 @@ export interface ReapOptions {
  */
 export async function reapLeftovers(opts: ReapOptions): Promise<number> {
   const log = opts.log ?? (() => {});
-  ensurePrivateDir(opts.dir);
+  ensureRunsDir(opts.dir);
   let reaped = 0;
   for (const name of ledgerNames(opts.dir)) {
     let ledger: LedgerFile;

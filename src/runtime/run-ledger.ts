@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { onProcessExit } from './exit-hook.js';
-import { listPrivateDir, removePrivateFile, writePrivateFile } from './private-dir.js';
+import { ensureRunsDir, listPrivateDir, removePrivateFile, writePrivateFile } from './private-dir.js';
 import { selfPid, startTimeOf } from './proc.js';
 
 /**
@@ -124,6 +124,7 @@ export class RunLedger {
       removePrivateFile(this.dir, this.fileName);
       return;
     }
+    ensureRunsDir(this.dir);
     const file: LedgerFile = { version: 1, pid: this.pid, startTime: this.startTime, runId: this.runId, entries: this.list() };
     writePrivateFile(this.dir, this.fileName, `${JSON.stringify(file)}\n`);
   }
