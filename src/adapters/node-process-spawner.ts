@@ -37,7 +37,10 @@ function spawnRecorded(ledger: RunLedger, req: SpawnRequest): SpawnedProcess {
   });
   if (child.pid !== undefined) ledger.update(entry, { pid: child.pid, startTime: startTimeOf(child.pid) });
   const unhook = onProcessExit(() => {
-    if (!done) child.kill(req.exitSignal ?? 'SIGKILL');
+    if (done) return;
+    const sig = req.exitSignal ?? 'SIGKILL';
+    // A SIGKILL that was sent cannot fail to end it; a gentler signal may, so that entry stays for the reaper.
+    if (child.kill(sig) && sig === 'SIGKILL') ledger.forget(entry);
   });
   void exited.then(() => {
     done = true;

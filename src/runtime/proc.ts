@@ -39,7 +39,9 @@ export function isAlive(pid: number): boolean {
 /** True when `pid` runs and is the process that started at `startTime` (not a reused pid). */
 export function isSameProcess(pid: number, startTime: string | undefined): boolean {
   if (!isAlive(pid)) return false;
-  return startTime === undefined || startTimeOf(pid) === startTime;
+  // Without /proc (not Linux) there is no start time to compare: alive has to do.
+  const now = startTimeOf(pid);
+  return startTime === undefined || now === undefined || now === startTime;
 }
 
 /** Sends `signal` to `pid`; false when it is gone or not ours. */
@@ -66,7 +68,13 @@ export async function waitGone(pids: number[], ms: number): Promise<number[]> {
 export function pidsWithEnv(name: string, value: string): number[] {
   const needle = `${name}=${value}`;
   const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out; // no /proc: only the pids in the ledger are known
+  }
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;

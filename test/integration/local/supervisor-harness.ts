@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as http from 'node:http';
@@ -11,8 +11,11 @@ import { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
 import { createNodeProcessSpawner } from '../../../src/adapters/node-process-spawner.js';
 import { openRunLedger } from '../../../src/runtime/run-ledger.js';
 
-/** One private ledger dir per test file (a mkdtemp dir), so parallel files never reap each other. */
-const ledger = openRunLedger(join(mkdtempSync(join(tmpdir(), 'vaultctl-test-state-')), 'runs'));
+/**
+ * The replicas' run ledger. Nothing reaps in these tests, and a ledger file goes away once its
+ * process has no replica left, so one fixed dir serves every test file and leaves nothing per run.
+ */
+const ledger = openRunLedger(join(tmpdir(), 'vaultctl-test-supervisor-state', 'runs'));
 
 /** The fixture workload. */
 export const TINY_APP = fileURLToPath(new URL('../../fixtures/apps/tiny-app.mjs', import.meta.url));
