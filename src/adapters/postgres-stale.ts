@@ -1,29 +1,14 @@
-import { readFile, readdir, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive, signalProcess, waitGone } from '../runtime/proc.js';
+import { reapLeftovers, type LeftoverHandler } from '../runtime/reaper.js';
+import { removeOrphanedSharedMemory } from './postgres-process.js';
 
-/**
- * What a running vaultctl records about the embedded Postgres it owns, so that a later run can
- * clean up after a vaultctl that was SIGKILLed (its postgres child is re-parented and keeps running).
+/*
+ * The Postgres part of cleaning up after a vaultctl that was SIGKILLed: its postmaster is
+ * re-parented and keeps running, and Postgres rewrites its own process title and environment, so
+ * it is found through `<dataDir>/postmaster.pid` and checked by its command line.
  */
-export interface PostgresRecord {
-  vaultctlPid: number;
-  /** The postmaster's pid; null while initdb runs (the postmaster.pid file is read instead). */
-  postgresPid: number | null;
-  dataDir: string;
-  port: number;
-}
-
-/** Only directories vaultctl created are ever removed, whatever a record says. */
-const DATA_DIR_PREFIX = 'vaultctl-pg-';
-const RECORD_NAME = /^pg-\d+(?:-\d+)?\.json$/;
-
-/** Writes a record atomically (temp file + rename), so a reader never sees half of it. */
-export async function writeRecord(file: string, record: PostgresRecord): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(record), { mode: 0o600 });
-  await rename(tmp, file);
-}
 
 /** The postmaster pid from `<dataDir>/postmaster.pid` (its first line), or null. */
 export async function readPostmasterPid(dataDir: string): Promise<number | null> {
@@ -32,22 +17,6 @@ export async function readPostmasterPid(dataDir: string): Promise<number | null>
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
-  }
-}
-
-/** True when the pid exists and is not a zombie (an unreaped orphan still answers kill 0). */
-export async function isAlive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // Field 3, after the parenthesised command name, is the state.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
   }
 }
 
@@ -61,71 +30,43 @@ async function isPostgresFor(pid: number, dataDir: string): Promise<boolean> {
   }
 }
 
-async function waitGone(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!(await isAlive(pid))) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !(await isAlive(pid));
-}
-
 /**
  * Stops a postmaster: SIGINT is Postgres' "fast shutdown" (ends sessions, then exits). SIGTERM would be
  * a "smart shutdown" that waits for clients, and orphaned app replicas may still be connected.
  * SIGKILL after `graceMs`.
  */
 export async function killPostmaster(pid: number, dataDir: string, graceMs = 5000): Promise<boolean> {
-  if (!(await isAlive(pid)) || !(await isPostgresFor(pid, dataDir))) return false;
-  try {
-    process.kill(pid, 'SIGINT');
-  } catch {
-    return false;
-  }
-  if (await waitGone(pid, graceMs)) return true;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  await waitGone(pid, 5000);
+  if (!isAlive(pid) || !(await isPostgresFor(pid, dataDir))) return false;
+  if (!signalProcess(pid, 'SIGINT')) return false;
+  if ((await waitGone([pid], graceMs)).length === 0) return true;
+  signalProcess(pid, 'SIGKILL');
+  await waitGone([pid], 5000);
   return true;
 }
 
-/** Removes a data dir, but only one vaultctl created. */
-export async function removeDataDir(dataDir: string): Promise<void> {
-  if (path.basename(dataDir).startsWith(DATA_DIR_PREFIX)) await rm(dataDir, { recursive: true, force: true });
-}
+/**
+ * Reaper handler for a `postgres` ledger entry: stops its postmaster if it still runs (and really
+ * is that data dir's), and removes the System V shared memory a killed one leaves. The data dir
+ * itself is a `dir` entry of the same ledger.
+ */
+export const reapPostgres: LeftoverHandler = async (entry, log) => {
+  if (!entry.dataDir) return 0;
+  const pid = await readPostmasterPid(entry.dataDir);
+  const killed = pid !== null && (await killPostmaster(pid, entry.dataDir));
+  if (killed) log(`stopped the embedded postgres (pid ${pid}, port ${entry.port}) of a dead vaultctl`);
+  await removeOrphanedSharedMemory(entry.dataDir);
+  return killed ? 1 : 0;
+};
 
 /**
- * Cleans up after vaultctl processes that died without stopping their embedded Postgres: for each
- * record in `stateDir` whose vaultctl pid is gone, stops the postmaster (if it is still running and
- * really is that data dir's postgres), removes the data dir and the record. Returns how many were cleaned.
+ * Cleans up after dead vaultctl runs whose ledgers are in `<stateDir>/runs`: their embedded
+ * Postgres, replicas, Vault dev servers, temp dirs and files. Returns how many runs.
  */
-export async function cleanStalePostgres(stateDir: string, log: (line: string) => void = () => {}): Promise<number> {
-  let names: string[];
-  try {
-    names = (await readdir(stateDir)).filter((n) => RECORD_NAME.test(n));
-  } catch {
-    return 0;
-  }
-  let cleaned = 0;
-  for (const name of names) {
-    const file = path.join(stateDir, name);
-    let record: PostgresRecord;
-    try {
-      record = JSON.parse(await readFile(file, 'utf8')) as PostgresRecord;
-    } catch {
-      continue; // removed meanwhile by its owner, or not ours
-    }
-    if (typeof record.vaultctlPid !== 'number' || typeof record.dataDir !== 'string') continue;
-    if (record.vaultctlPid === process.pid || (await isAlive(record.vaultctlPid))) continue;
-    const pid = record.postgresPid ?? (await readPostmasterPid(record.dataDir));
-    const killed = pid !== null && (await killPostmaster(pid, record.dataDir));
-    await removeDataDir(record.dataDir);
-    await rm(file, { force: true });
-    log(`cleaned stale embedded postgres of vaultctl pid ${record.vaultctlPid} (port ${record.port}${killed ? `, stopped pid ${pid}` : ''})`);
-    cleaned++;
-  }
-  return cleaned;
+export function cleanStalePostgres(stateDir: string, log: (line: string) => void = () => {}): Promise<number> {
+  return reapRunLeftovers(path.join(stateDir, 'runs'), log);
+}
+
+/** {@link cleanStalePostgres} for a runs directory (`RunLedger.dir`). */
+export function reapRunLeftovers(runsDir: string, log: (line: string) => void = () => {}): Promise<number> {
+  return reapLeftovers({ dir: runsDir, log, handlers: { postgres: reapPostgres } });
 }

@@ -1,11 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { freeLoopbackPort } from '../runtime/free-port.js';
 import { ExternalError } from '../errors/errors.js';
 import type { VaultDevServer } from '../ports/vault.js';
+import type { ProcessSpawner, SpawnedProcess } from '../ports/process-spawner.js';
+import { ownEnv } from '../runtime/proc.js';
 
 /** Options of {@link startVaultDevServer}. */
 export interface VaultDevServerOptions {
+  /** Starts the server, recorded in the run ledger so a later run stops it if vaultctl is killed. */
+  spawner: ProcessSpawner;
   /** Health polling; defaults 200 ms / 20 s. */
   pollIntervalMs?: number;
   startTimeoutMs?: number;
@@ -20,26 +23,26 @@ export interface VaultDevServerOptions {
 export async function startVaultDevServer(
   binary: string,
   token: string,
-  signal?: AbortSignal,
-  opts: VaultDevServerOptions = {},
+  signal: AbortSignal | undefined,
+  opts: VaultDevServerOptions,
 ): Promise<VaultDevServer> {
   signal?.throwIfAborted();
   const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
   const args = ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, `-dev-root-token-id=${token}`, '-dev-no-store-token'];
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = opts.spawner.spawn({ argv: [binary, ...args], env: ownEnv(), label: 'vault server -dev' });
   const command = `${binary} server -dev -dev-listen-address=127.0.0.1:${port} -dev-root-token-id=*** -dev-no-store-token`;
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-4000); });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  // stdout and stderr together: a failed start explains itself on either.
+  child.onOutput((chunk) => { stderr = (stderr + chunk).slice(-4000); });
   let spawnError: Error | undefined;
-  child.once('error', (err) => { spawnError = err; });
+  void child.exited.then((e) => { spawnError = e.error; });
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await terminate(child, exited);
+    await terminate(child);
   };
 
   try {
@@ -60,14 +63,17 @@ export function randomDevToken(): string {
 }
 
 async function waitForHealth(
-  endpoint: string, child: ChildProcess, spawnError: () => Error | undefined,
+  endpoint: string, child: SpawnedProcess, spawnError: () => Error | undefined,
   signal: AbortSignal | undefined, intervalMs: number, timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const err = spawnError();
     if (err) throw err;
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
+    if (!child.running()) {
+      const e = await child.exited;
+      throw e.error ?? new Error(`it exited (${e.code ?? e.signal})`);
+    }
     signal?.throwIfAborted();
     try {
       const res = await fetch(`${endpoint}/v1/sys/health`, { signal: AbortSignal.timeout(Math.max(intervalMs, 1000)) });
@@ -82,11 +88,11 @@ async function waitForHealth(
 }
 
 /** SIGTERM, then SIGKILL after 5 s. */
-async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+async function terminate(child: SpawnedProcess): Promise<void> {
+  if (!child.running()) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
+  await child.closed;
   clearTimeout(timer);
 }
 

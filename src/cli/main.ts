@@ -11,6 +11,8 @@ import type { KubeApi, KubeConfigSource } from '../ports/kube.js';
 import type { LoadGenerator } from '../ports/load.js';
 import type { SqlConnector } from '../ports/postgres.js';
 import { startVaultDevServer } from '../adapters/vault-dev-server.js';
+import { createNodeProcessSpawner } from '../adapters/node-process-spawner.js';
+import { reapRunLeftovers } from '../adapters/postgres-stale.js';
 import { which } from '../adapters/which.js';
 import { createExecaRunner } from '../adapters/execa-runner.js';
 import { readDemoAppBundle } from '../stack/manifests/index.js';
@@ -82,15 +84,17 @@ export function createCliDeps(): CliDeps {
     load: lazyLoad,
     targets: {
       local: {
+        reapLeftovers: (ledger, log) => reapRunLeftovers(ledger.dir, log),
+        spawner: (ledger) => createNodeProcessSpawner(ledger),
         createPostgres: (opts) => createEmbeddedPostgres(opts),
         connectSql: lazyConnectSql,
-        resolveVault: (env, secrets) => resolveVault(env, {
+        resolveVault: (env, secrets, spawner) => resolveVault(env, {
           which: (bin: string) => which(bin, env),
           secrets,
           startDevServer: (binary: string, signal?: AbortSignal) => {
             const token = `vaultctl-${crypto.randomUUID()}`;
             secrets.add(token);
-            return startVaultDevServer(binary, token, signal);
+            return startVaultDevServer(binary, token, signal, { spawner });
           },
         }),
         createVaultApi: lazyVaultApi,

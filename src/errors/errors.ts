@@ -94,3 +94,17 @@ export class BugError extends VaultctlError {
     super(message, ExitCode.Unexpected, 'this is a bug in vaultctl; re-run with --debug and report it');
   }
 }
+
+/**
+ * vaultctl's state directory (or a file in it) is not private to the current user: a symlink, not
+ * a directory, owned by someone else, or writable by others (exit 3). Writing there could let
+ * another local user redirect a root run's writes, so vaultctl refuses.
+ */
+export class UnsafeStateDirError extends VaultctlError {
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`refusing to use ${path} for vaultctl state: ${reason}`, ExitCode.Prerequisite,
+      `remove it or set VAULTCTL_STATE_DIR to a directory of your own (mode 0700)`);
+    this.path = path;
+  }
+}

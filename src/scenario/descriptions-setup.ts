@@ -1,4 +1,5 @@
-import type { DescriptionTable } from './descriptions.js';
+/** Key path → description (syntax: see descriptions.ts). */
+type DescriptionTable = Readonly<Record<string, string>>;
 
 /**
  * Editor help for the file header, `database`, `credentials` and `delivery` (path syntax in

@@ -1,4 +1,5 @@
-import type { DescriptionTable } from './descriptions.js';
+/** Key path → description (syntax: see descriptions.ts). */
+type DescriptionTable = Readonly<Record<string, string>>;
 
 /**
  * Editor help for `workload` (path syntax in descriptions.ts). The local target imitates a

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readPrivateFile, removePrivateFile, stateDir, writePrivateFile } from '../runtime/private-dir.js';
+
+export { stateDir } from '../runtime/private-dir.js';
 
 /** How vaultctl reaches Vault from the host. */
 export type VaultAccess =
@@ -35,11 +36,6 @@ export interface StackState {
   updatedAt: string;
 }
 
-/** `$VAULTCTL_STATE_DIR`, else `~/.vaultctl`. */
-export function stateDir(env: Readonly<Record<string, string | undefined>>): string {
-  return env.VAULTCTL_STATE_DIR || join(homedir(), '.vaultctl');
-}
-
 /** The state file path. */
 export function statePath(env: Readonly<Record<string, string | undefined>>): string {
   return join(stateDir(env), 'state.json');
@@ -47,29 +43,21 @@ export function statePath(env: Readonly<Record<string, string | undefined>>): st
 
 /** Reads the state; undefined when there is none (nothing bootstrapped, or already torn down). */
 export async function readState(env: Readonly<Record<string, string | undefined>>): Promise<StackState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(statePath(env), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  // A symlink planted at state.json is refused rather than read.
+  const text = readPrivateFile(stateDir(env), 'state.json');
+  if (text === undefined) return undefined;
   const parsed = JSON.parse(text) as StackState;
   return parsed && parsed.version === 1 ? parsed : undefined;
 }
 
-/** Writes the state atomically (temp file + rename), mode 0600. */
+/** Writes the state atomically into the private state dir (refused if another user controls it), mode 0600. */
 export async function writeState(env: Readonly<Record<string, string | undefined>>, state: StackState): Promise<void> {
-  const dir = stateDir(env);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `state.json.${process.pid}.tmp`);
-  await writeFile(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-  await rename(tmp, statePath(env));
+  writePrivateFile(stateDir(env), 'state.json', JSON.stringify(state, null, 2) + '\n');
 }
 
 /** Removes the state file; missing is fine. */
 export async function removeState(env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  await rm(statePath(env), { force: true });
+  removePrivateFile(stateDir(env), 'state.json');
 }
 
 /** Marks `item` in `list`, keeping `created` true once any run created it. */

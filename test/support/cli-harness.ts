@@ -84,13 +84,22 @@ export function readRunFile(out: string): Record<string, any> | undefined {
   }
 }
 
-/** A private TMPDIR for this test file, so leftovers of a run can be seen. */
+/**
+ * A private TMPDIR for this test file, so leftovers of a run can be seen, and a private state
+ * dir inside it (run ledgers), so parallel test files never reap each other's runs.
+ */
 export function privateTmpdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'vaultctl-test-tmp-'));
   // Like /tmp: the embedded Postgres runs as the "postgres" user when tests run as root.
   chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
+  process.env.VAULTCTL_STATE_DIR = join(dir, 'vaultctl-state');
   return dir;
+}
+
+/** True when `dir` holds no file at any depth (a state dir whose run ledgers were all removed). */
+function holdsNoFile(dir: string): boolean {
+  return readdirSync(dir).every((n) => statSync(join(dir, n)).isDirectory() && holdsNoFile(join(dir, n)));
 }
 
 /**
@@ -111,12 +120,12 @@ export function useRunDirs(prefix = 'vaultctl-results-'): { readonly out: string
   return dirs;
 }
 
-/** Files and dirs left in a private TMPDIR, ignoring the (empty) stale-instance state dir and the binary cache. */
+/** Files and dirs left in a private TMPDIR, ignoring the state dir once no run ledger is left in it, and the binary cache. */
 export function leftovers(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (name === 'vaultctl-state' && statSync(p).isDirectory() && readdirSync(p).length === 0) continue;
+    if (name === 'vaultctl-state' && statSync(p).isDirectory() && holdsNoFile(p)) continue;
     // The PostgreSQL binaries copied for a root run from a private directory: a cache, kept on purpose.
     if (/^vaultctl-postgres-[^/]+-\d[^/]*$/.test(name)) continue;
     out.push(name);

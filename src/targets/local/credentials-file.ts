@@ -1,11 +1,14 @@
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Credentials } from '../../ports/credentials.js';
+import type { RunLedger } from '../../runtime/run-ledger.js';
 
-/** Creates the private (0700) directory that holds a supervisor's credentials file. */
-export function makeCredentialsDir(): string {
-  return mkdtempSync(join(tmpdir(), 'vaultctl-creds-'));
+/**
+ * Creates the private (0700) directory that holds a supervisor's credentials file, recorded in
+ * the run ledger first so a later run removes it if this one is killed. Remove it with `ledger.remove(id)`.
+ */
+export function makeCredentialsDir(ledger: RunLedger): { path: string; id: string } {
+  return ledger.makeTempDir(tmpdir(), 'vaultctl-creds-', { removeOnExit: true });
 }
 
 /**

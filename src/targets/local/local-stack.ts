@@ -1,5 +1,8 @@
 import type { CredentialIssuer } from '../../ports/credentials.js';
 import type { PostgresEndpoint, PostgresServer, SqlClient } from '../../ports/postgres.js';
+import type { ProcessSpawner } from '../../ports/process-spawner.js';
+import { runsDir } from '../../runtime/private-dir.js';
+import { openRunLedger, type RunLedger } from '../../runtime/run-ledger.js';
 import { step } from '../run-step.js';
 import type { TargetContext } from '../target.js';
 import type { LocalTargetDeps, VaultEndpoint } from './local-deps.js';
@@ -16,6 +19,10 @@ export interface LocalStack {
   server: PostgresServer;
   issuer: CredentialIssuer;
   proxy: ServiceProxy;
+  /** This process's run ledger: everything the run creates is recorded there first. */
+  ledger: RunLedger;
+  /** Starts the replicas (recorded in `ledger`). */
+  spawner: ProcessSpawner;
 }
 
 /** Shared by every step of a local run: the run's context with these deps. */
@@ -27,15 +34,20 @@ export interface LocalContext extends TargetContext {
 export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
   const { scenario: s, deps, cleanup } = ctx;
   const log = (line: string) => ctx.reporter.info(`  ${line}`);
+  // Before anything is started: what an earlier, killed run left (replicas, Postgres, temp dirs)
+  // would hold ports and roles. A state dir that is not private fails here (exit 3).
+  const ledger = openRunLedger(runsDir(ctx.env));
+  await deps.reapLeftovers(ledger, (line) => ctx.reporter.info(line));
+  const spawner = deps.spawner(ledger);
   // Prerequisites first: a missing Vault fails before anything is started.
   const vault = s.credentials.issuer === 'vault'
     ? await step(ctx, 'Finding Vault', async () => {
-      const v = await deps.resolveVault(ctx.env, ctx.secrets);
+      const v = await deps.resolveVault(ctx.env, ctx.secrets, spawner);
       cleanup.defer('stop vault', () => v.stop());
       return v;
     }, (v) => v.endpoint)
     : undefined;
-  const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets });
+  const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets, ledger, spawner });
   cleanup.defer('stop postgres', () => server.stop());
   let databaseGone = false;
   server.onUnexpectedExit(() => { databaseGone = true; });
@@ -69,7 +81,7 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
     cleanup.defer('close proxy', () => p.close());
     return p;
   }, (p) => p.url);
-  return { postgres, server, issuer, proxy };
+  return { postgres, server, issuer, proxy, ledger, spawner };
 }
 
 function conn(e: PostgresEndpoint) {

@@ -46,7 +46,7 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
     command: s.workload.command ?? ctx.deps.demoAppCommand(),
     baseEnv: { ...inheritedEnv(ctx.env), ...workloadEnv(s, stack.postgres) },
     proxy: stack.proxy, events: ctx.events, clock: { now: ctx.now, wallClock: () => new Date() },
-    secrets: ctx.secrets, log: (line) => ctx.reporter.info(`  ${line}`),
+    secrets: ctx.secrets, spawner: stack.spawner, ledger: stack.ledger, log: (line) => ctx.reporter.info(`  ${line}`),
     // Ctrl-C or a dead database: replicas exiting from then on are the run ending, not crashes.
     signal: run.signal,
   });

@@ -1,7 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 
-/* Small helpers of replica.ts: probes, and the last-resort child reaper. */
+/* Small helpers of replica.ts. The last-resort kill of children is the spawner's (adapters/node-process-spawner.ts). */
 
 export { freeLoopbackPort } from '../../runtime/free-port.js';
 
@@ -21,31 +20,4 @@ export function probe(port: number, path: string, timeoutMs: number): Promise<bo
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/**
- * Last resort against orphans. Children are not detached, yet they do not die with us: if this
- * process exits while replicas run (an uncaught error, a second Ctrl-C), they are re-parented and
- * keep their ports and database sessions. The 'exit' event runs synchronously on every exit path
- * that runs JavaScript, so SIGKILL goes out there. This is the one use of `process` in this code.
- */
-export function trackChild(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const c of liveChildren) {
-        try {
-          c.kill('SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  child.once('error', () => liveChildren.delete(child));
 }

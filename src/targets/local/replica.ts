@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { ExternalError } from '../../errors/errors.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { EventSink } from '../../ports/events.js';
+import type { ProcessSpawner, SpawnedProcess } from '../../ports/process-spawner.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { WorkloadSpec } from '../../scenario/model.js';
-import { freeLoopbackPort, probe, sleep, trackChild } from './replica-support.js';
+import { freeLoopbackPort, probe, sleep } from './replica-support.js';
 
 /** The Service stand-in a replica registers with once ready (an endpoint). */
 export interface EndpointRegistry {
@@ -32,6 +32,8 @@ export interface ReplicaOptions {
   events: EventSink;
   clock: Clock;
   secrets: SecretRegistry;
+  /** Starts the process, recorded in the run ledger (a killed vaultctl's replicas are reaped by the next run). */
+  spawner: ProcessSpawner;
   /** Called when a replica that was ready exits without being asked to (after replica_exited). */
   onCrash?: (replica: Replica, exit: ReplicaExit) => void;
   /**
@@ -54,7 +56,7 @@ export class Replica {
   readonly revision: number;
   port = 0;
   phase: ReplicaPhase = 'starting';
-  private child?: ChildProcess;
+  private child?: SpawnedProcess;
   private registered = false;
   private readonly tail: string[] = [];
   private partial = '';
@@ -92,24 +94,20 @@ export class Replica {
     const port = await freeLoopbackPort();
     if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
     this.port = port;
-    const [file, ...args] = this.o.command;
     const env = { ...this.o.env, PORT: String(port), HOST: '127.0.0.1' };
-    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    const child = this.o.spawner.spawn({ argv: this.o.command, env, label: `replica ${this.id}` });
     this.child = child;
     if (child.pid === undefined) {
-      // The executable could not be started (ENOENT, EACCES); Node reports it as 'error' next.
-      const err = await new Promise<Error>((resolve) => child.once('error', resolve));
+      // The executable could not be started (ENOENT, EACCES).
+      const err = (await child.exited).error ?? new Error('spawn failed');
       this.onExit({ code: null, signal: null });
       throw new ExternalError(`replica ${this.id} could not be started: ${this.o.secrets.redact(err.message)}`, {
         command: this.commandLine(), cause: err,
         hint: 'check workload.command: the first element must be an absolute path or on the PATH of the replica\'s env',
       });
     }
-    trackChild(child);
-    child.on('error', () => {}); // a failed kill() of a dead process: exit handling covers it
-    child.stdout?.setEncoding('utf8').on('data', (s: string) => this.capture(s));
-    child.stderr?.setEncoding('utf8').on('data', (s: string) => this.capture(s));
-    child.once('exit', (code, signal) => this.onExit({ code, signal }));
+    child.onOutput((s) => this.capture(s));
+    void child.exited.then(({ code, signal }) => this.onExit({ code, signal }));
     this.o.events.emit({ t: this.o.clock.now(), type: 'replica_started', replica: this.id, revision: this.revision, port });
     await this.waitReady();
   }

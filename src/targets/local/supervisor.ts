@@ -1,10 +1,11 @@
 import type { ReplicaCounts } from '../../ports/replica-counts.js';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExternalError } from '../../errors/errors.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { Credentials } from '../../ports/credentials.js';
 import type { EventSink, RotationTrigger } from '../../ports/events.js';
+import type { ProcessSpawner } from '../../ports/process-spawner.js';
+import type { RunLedger } from '../../runtime/run-ledger.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { DeliverySpec, WorkloadSpec } from '../../scenario/model.js';
 import { makeCredentialsDir, writeCredentialsFile } from './credentials-file.js';
@@ -24,6 +25,10 @@ export interface LocalSupervisorOptions {
   events: EventSink;
   clock: Clock;
   secrets: SecretRegistry;
+  /** Starts replicas (each recorded in the run ledger). */
+  spawner: ProcessSpawner;
+  /** Records the credentials dir (`via: file`) before it is created. */
+  ledger: RunLedger;
   log?: (line: string) => void;
   /**
    * The run's signal. Once it aborts the run is stopping, before stop() is called: replicas that
@@ -62,7 +67,7 @@ export class LocalSupervisor {
   private revision = 0;
   private nextId = 1;
   private readonly credsByRevision = new Map<number, Credentials>();
-  private credsDir?: string;
+  private credsDir?: { path: string; id: string };
   private fileVersion = 0;
   private readonly spawnedAtFileVersion = new WeakMap<Replica, number>();
   private readonly failedStarts = new Map<string, number>();
@@ -165,7 +170,7 @@ export class LocalSupervisor {
 
   /** Path of the credentials file (`via: file`) while the supervisor runs. */
   credentialsFile(): string | undefined {
-    return this.credsDir && join(this.credsDir, 'credentials.json');
+    return this.credsDir && join(this.credsDir.path, 'credentials.json');
   }
 
   private async shutdown(): Promise<void> {
@@ -178,7 +183,7 @@ export class LocalSupervisor {
     await Promise.all([...this.replicas.values()].map((r) => r.terminate({ immediate: true })));
     this.replicas.clear();
     this.credsByRevision.clear();
-    if (this.credsDir) rmSync(this.credsDir, { recursive: true, force: true });
+    if (this.credsDir) this.o.ledger.remove(this.credsDir.id);
     this.credsDir = undefined;
   }
 
@@ -186,7 +191,7 @@ export class LocalSupervisor {
   private spawn(revision: number, id = `r${this.nextId++}`, delayMs = 0): Promise<void> {
     const replica = new Replica({
       id, revision, command: this.o.command, env: this.envFor(revision), workload: this.o.workload,
-      proxy: this.o.proxy, events: this.o.events, clock: this.o.clock, secrets: this.o.secrets,
+      proxy: this.o.proxy, events: this.o.events, clock: this.o.clock, secrets: this.o.secrets, spawner: this.o.spawner,
       onCrash: (r, exit) => this.onCrash(r, exit), stopping: () => this.stopping(),
     });
     this.replicas.set(id, replica);
@@ -300,8 +305,8 @@ export class LocalSupervisor {
   }
 
   private writeCredentials(c: Credentials): void {
-    this.credsDir ??= makeCredentialsDir();
-    writeCredentialsFile(join(this.credsDir, 'credentials.json'), c, ++this.fileVersion);
+    this.credsDir ??= makeCredentialsDir(this.o.ledger);
+    writeCredentialsFile(join(this.credsDir.path, 'credentials.json'), c, ++this.fileVersion);
   }
 
   private log(line: string): void {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomDevToken, startVaultDevServer } from '../../../src/adapters/vault-dev-server.js';
+import { createNodeProcessSpawner } from '../../../src/adapters/node-process-spawner.js';
+import { openRunLedger } from '../../../src/runtime/run-ledger.js';
 import { which } from '../../../src/adapters/which.js';
 import { createNodeVaultApi } from '../../../src/adapters/node-vault-api.js';
 import type { VaultDevServer } from '../../../src/ports/vault.js';
@@ -28,6 +30,11 @@ http.createServer((req, res) => {
 process.on('SIGTERM', () => process.exit(0));
 `;
 
+/** A spawner whose run ledger lives in the test's own dir. */
+function testSpawner(dir: string) {
+  return createNodeProcessSpawner(openRunLedger(join(dir, 'runs')));
+}
+
 describe('startVaultDevServer with a stand-in vault binary', () => {
   let dir: string;
   let server: VaultDevServer | undefined;
@@ -47,7 +54,7 @@ describe('startVaultDevServer with a stand-in vault binary', () => {
     expect(await which('vault', { PATH: `/nonexistent:${dir}` })).toBe(bin);
     expect(await which('vault', { PATH: '/nonexistent' })).toBeUndefined();
 
-    server = await startVaultDevServer(bin, randomDevToken());
+    server = await startVaultDevServer(bin, randomDevToken(), undefined, { spawner: testSpawner(dir) });
     expect(server.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.token.length).toBeGreaterThan(20);
     const api = createNodeVaultApi({ endpoint: server.endpoint, token: server.token });
@@ -61,7 +68,7 @@ describe('startVaultDevServer with a stand-in vault binary', () => {
     const bin = join(dir, 'vault');
     await writeFile(bin, `#!/bin/sh\necho "boom: $*" >&2\nexit 1\n`);
     await chmod(bin, 0o755);
-    const err = (await startVaultDevServer(bin, 'tok-secret-987654').catch((e: unknown) => e)) as ExternalError;
+    const err = (await startVaultDevServer(bin, 'tok-secret-987654', undefined, { spawner: testSpawner(dir) }).catch((e: unknown) => e)) as ExternalError;
     expect(err).toBeInstanceOf(ExternalError);
     expect(err.message).toMatch(/did not become ready/);
     expect(err.output).toContain('boom');

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { SecretRegistry } from '../../../src/errors/redact.js';
@@ -6,6 +8,14 @@ import type { Credentials } from '../../../src/ports/credentials.js';
 import type { EventSink, RunEvent } from '../../../src/ports/events.js';
 import type { DeliverySpec, WorkloadSpec } from '../../../src/scenario/model.js';
 import { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
+import { createNodeProcessSpawner } from '../../../src/adapters/node-process-spawner.js';
+import { openRunLedger } from '../../../src/runtime/run-ledger.js';
+
+/**
+ * The replicas' run ledger. Nothing reaps in these tests, and a ledger file goes away once its
+ * process has no replica left, so one fixed dir serves every test file and leaves nothing per run.
+ */
+const ledger = openRunLedger(join(tmpdir(), 'vaultctl-test-supervisor-state', 'runs'));
 
 /** The fixture workload. */
 export const TINY_APP = fileURLToPath(new URL('../../fixtures/apps/tiny-app.mjs', import.meta.url));
@@ -71,6 +81,7 @@ export function harness(opts: { workload?: Partial<WorkloadSpec>; via?: Delivery
     command: opts.command ?? [process.execPath, TINY_APP],
     baseEnv: { PATH: process.env.PATH ?? '', ...opts.env },
     proxy, events: sink, clock: epochClock, secrets, log: (l) => logs.push(l), signal: opts.signal,
+    ledger, spawner: createNodeProcessSpawner(ledger),
   });
   return { sup, proxy, sink, logs, secrets };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanStalePostgres, createEmbeddedPostgres } from '../../../src/adapters/embedded-postgres-server.js';
-import type { PostgresRecord } from '../../../src/adapters/postgres-stale.js';
+import type { LedgerFile } from '../../../src/runtime/run-ledger.js';
 import { ExternalError } from '../../../src/errors/errors.js';
 import { SecretRegistry } from '../../../src/errors/redact.js';
 import { alive, exists, makeBaseDir, pidsMentioning, startTestPg, waitFor, type TestPg } from './helpers.js';
@@ -16,9 +16,26 @@ const listenersBefore = HOOKED.map((e) => process.listenerCount(e));
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'hold-postgres.ts');
 
+/** What a run ledger says about the embedded Postgres it records. */
+interface PostgresRecord {
+  vaultctlPid: number;
+  postgresPid?: number;
+  dataDir: string;
+  port: number;
+}
+
+function postgresRecord(ledger: LedgerFile): PostgresRecord {
+  const pg = ledger.entries.find((e) => e.kind === 'postgres')!;
+  const proc = ledger.entries.find((e) => e.kind === 'process' && e.label === 'postgres');
+  return { vaultctlPid: ledger.pid, postgresPid: proc?.pid, dataDir: pg.dataDir!, port: pg.port! };
+}
+
+/** The Postgres records of every run ledger in `<stateDir>/runs`. */
 async function records(stateDir: string): Promise<PostgresRecord[]> {
-  const names = (await readdir(stateDir)).filter((n) => n.endsWith('.json'));
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(stateDir, n), 'utf8')) as PostgresRecord));
+  const runs = path.join(stateDir, 'runs');
+  const names = (await readdir(runs).catch(() => [])).filter((n) => n.endsWith('.json'));
+  const ledgers = await Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(runs, n), 'utf8')) as LedgerFile));
+  return ledgers.filter((l) => l.entries.some((e) => e.kind === 'postgres')).map(postgresRecord);
 }
 
 describe('embedded Postgres server', () => {
@@ -118,7 +135,7 @@ describe('stale embedded Postgres cleanup', () => {
     holder.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
     await waitFor(() => out.includes('\n') || holder!.exitCode !== null, 60_000, 'the holder to start postgres');
     expect(err).toBe('');
-    const record = JSON.parse(out.trim()) as PostgresRecord;
+    const record = postgresRecord(JSON.parse(out.trim()) as LedgerFile);
     expect(record.vaultctlPid).toBe(holder.pid);
 
     const exited = new Promise((r) => holder!.once('exit', r));
@@ -131,17 +148,18 @@ describe('stale embedded Postgres cleanup', () => {
     expect(await cleanStalePostgres(stateDir, (l) => lines.push(l))).toBe(1);
     expect(await alive(record.postgresPid!)).toBe(false);
     expect(await exists(record.dataDir)).toBe(false);
-    expect(await readdir(stateDir)).toEqual([]);
+    expect(await readdir(path.join(stateDir, 'runs'))).toEqual([]);
     expect(lines.join('\n')).toContain(`vaultctl pid ${record.vaultctlPid}`);
     expect(await cleanStalePostgres(stateDir)).toBe(0);
   }, 90_000);
 
   it('leaves records of live processes alone', async () => {
-    const file = path.join(stateDir, `pg-${process.pid}-1.json`);
-    const { writeRecord } = await import('../../../src/adapters/postgres-stale.js');
-    await writeRecord(file, { vaultctlPid: process.pid, postgresPid: null, dataDir: path.join(baseDir, 'vaultctl-pg-x'), port: 1 });
+    const { openRunLedger } = await import('../../../src/runtime/run-ledger.js');
+    const ledger = openRunLedger(path.join(stateDir, 'runs'));
+    const id = ledger.record({ kind: 'postgres', dataDir: path.join(baseDir, 'vaultctl-pg-x'), port: 1 });
     expect(await cleanStalePostgres(stateDir)).toBe(0);
-    await rm(file);
+    expect(await readdir(path.join(stateDir, 'runs'))).toEqual([ledger.fileName]);
+    ledger.forget(id);
   });
 });
 
@@ -169,7 +187,7 @@ describe('embedded Postgres start failure', () => {
     expect((err as ExternalError).output).toMatch(/Address already in use|could not bind/);
     expect((err as ExternalError).hint).toBeTruthy();
     expect(await readdir(baseDir)).toEqual([]);
-    expect(await readdir(stateDir)).toEqual([]);
+    expect(await readdir(path.join(stateDir, 'runs'))).toEqual([]);
     expect(await pidsMentioning(baseDir)).toEqual([]);
     await server.stop();
   }, 60_000);
