@@ -1,4 +1,6 @@
 import { ExternalError } from '../../errors/errors.js';
+import { fillPlaceholders, type PlaceholderName } from '../../scenario/placeholders.js';
+import { databaseUrl } from './workload-env.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { EventSink } from '../../ports/events.js';
 import type { ProcessSpawner, SpawnedProcess } from '../../ports/process-spawner.js';
@@ -36,6 +38,8 @@ export interface ReplicaOptions {
   spawner: ProcessSpawner;
   /** Called when a replica that was ready exits without being asked to (after replica_exited). */
   onCrash?: (replica: Replica, exit: ReplicaExit) => void;
+  /** Every chunk of the process's stdout and stderr, as it comes (the replica's log file). */
+  onOutput?: (replica: Replica, chunk: string) => void;
   /**
    * True once the run is stopping: an exit then is expected even before terminate() reaches this
    * replica (Ctrl-C signals vaultctl's whole process group, the replicas included).
@@ -94,8 +98,13 @@ export class Replica {
     const port = await freeLoopbackPort();
     if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
     this.port = port;
-    const env = { ...this.o.env, PORT: String(port), HOST: '127.0.0.1' };
-    const child = this.o.spawner.spawn({ argv: this.o.command, env, label: `replica ${this.id}` });
+    const values = handOff(this.o.env, port);
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.o.env)) env[key] = fillPlaceholders(value, values);
+    env.PORT = values.port;
+    env.HOST = values.host;
+    const argv = this.o.command.map((arg) => fillPlaceholders(arg, values));
+    const child = this.o.spawner.spawn({ argv, env, label: `replica ${this.id}` });
     this.child = child;
     if (child.pid === undefined) {
       // The executable could not be started (ENOENT, EACCES).
@@ -247,6 +256,7 @@ export class Replica {
   }
 
   private capture(chunk: string): void {
+    this.o.onOutput?.(this, chunk);
     const parts = (this.partial + chunk).split(/\r?\n/);
     this.partial = parts.pop() ?? '';
     this.tail.push(...parts);
@@ -271,4 +281,10 @@ export class ReplicaTerminatedError extends Error {
     super(`replica ${id} was terminated before it was ready`);
     this.name = 'ReplicaTerminatedError';
   }
+}
+
+/** What `{{port}}`, `{{host}}`, `{{databaseUrl}}` and `{{credentialsFile}}` stand for in one replica. */
+function handOff(env: Readonly<Record<string, string>>, port: number): Record<PlaceholderName, string> {
+  // From the PG* variables, not env.DATABASE_URL: a user's DATABASE_URL may itself be a template.
+  return { port: String(port), host: '127.0.0.1', databaseUrl: databaseUrl(env), credentialsFile: env.CREDENTIALS_FILE ?? '' };
 }
