@@ -30,6 +30,8 @@ export interface LocalSupervisorOptions {
   /** Records the credentials dir (`via: file`) before it is created. */
   ledger: RunLedger;
   log?: (line: string) => void;
+  /** Every chunk a replica writes on stdout or stderr (its log file in the results directory). */
+  onReplicaOutput?: (replica: string, chunk: string) => void;
   /**
    * The run's signal. Once it aborts the run is stopping, before stop() is called: replicas that
    * exit then (Ctrl-C reaches them too) are not crashes, so they are neither reported nor restarted.
@@ -193,6 +195,7 @@ export class LocalSupervisor {
       id, revision, command: this.o.command, env: this.envFor(revision), workload: this.o.workload,
       proxy: this.o.proxy, events: this.o.events, clock: this.o.clock, secrets: this.o.secrets, spawner: this.o.spawner,
       onCrash: (r, exit) => this.onCrash(r, exit), stopping: () => this.stopping(),
+      onOutput: (r, chunk) => this.o.onReplicaOutput?.(r.id, chunk),
     });
     this.replicas.set(id, replica);
     this.spawnedAtFileVersion.set(replica, this.fileVersion);
