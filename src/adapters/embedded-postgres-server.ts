@@ -35,6 +35,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Parent of the temp data dir (default `os.tmpdir()`); the `postgres` user must be able to enter it. */
   baseDir?: string;
+  /** More server settings (postgresql.conf names), passed as `-c name=value`: e.g. how it logs. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -88,13 +90,22 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
   const run = { ledger, spawner: opts.spawner ?? createNodeProcessSpawner(ledger) };
   const log = (line: string) => opts.log?.(opts.secrets.redact(line));
   const tail: string[] = [];
+  const logListeners = new Set<(line: string) => void>();
+  // Output comes in chunks that may end mid-line; listeners get whole lines.
+  let partial = '';
   const onOutput = (chunk: unknown) => {
-    const text = chunk instanceof Error ? chunk.message : String(chunk);
-    for (const line of text.split('\n')) {
+    const text = partial + (chunk instanceof Error ? `${chunk.message}\n` : String(chunk));
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
       if (!line.trim()) continue;
       tail.push(line);
       if (tail.length > 15) tail.shift();
       log(line);
+      if (logListeners.size > 0) {
+        const redacted = opts.secrets.redact(line);
+        for (const l of logListeners) l(redacted);
+      }
     }
   };
   let server: SpawnedProcess | undefined;
@@ -181,7 +192,8 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
         const started = startPostgres(bin, dir, ['-p', String(port), '-c', 'listen_addresses=127.0.0.1',
           '-c', 'max_connections=300',
           // No unix socket: nothing left in /tmp if the server is killed.
-          '-c', 'unix_socket_directories='], runAs, onOutput, run);
+          '-c', 'unix_socket_directories=',
+          ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`])], runAs, onOutput, run);
         // Its own process group keeps it from a terminal's Ctrl-C; the spawner sends it SIGINT
         // if vaultctl exits without stop() (a crash), and the ledger covers SIGKILL.
         server = started.child;
@@ -213,6 +225,10 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
     stop() {
       stopping ??= teardown().finally(() => { stopping = undefined; });
       return stopping;
+    },
+    onLog(listener) {
+      logListeners.add(listener);
+      return () => { logListeners.delete(listener); };
     },
     onUnexpectedExit(listener) {
       if (unexpectedExit) {

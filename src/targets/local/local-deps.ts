@@ -20,7 +20,9 @@ export interface LocalTargetDeps {
   reapLeftovers(ledger: RunLedger, log: (line: string) => void): Promise<number>;
   /** Starts child processes, each recorded in `ledger` before it starts. */
   spawner(ledger: RunLedger): ProcessSpawner;
-  createPostgres(opts: { log: (line: string) => void; secrets: SecretRegistry; ledger: RunLedger; spawner: ProcessSpawner }): PostgresServer;
+  createPostgres(opts: { log: (line: string) => void; secrets: SecretRegistry; ledger: RunLedger; spawner: ProcessSpawner;
+    /** Server settings (postgresql.conf names): how it logs, so its errors can be read. */
+    settings?: Readonly<Record<string, string>>; }): PostgresServer;
   connectSql: SqlConnector;
   resolveVault(env: Readonly<Record<string, string | undefined>>, secrets: SecretRegistry, spawner: ProcessSpawner): Promise<VaultEndpoint>;
   createVaultApi(opts: { endpoint: string; token: string }): VaultApi;

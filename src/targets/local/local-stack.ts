@@ -4,6 +4,8 @@ import type { ProcessSpawner } from '../../ports/process-spawner.js';
 import { runsDir } from '../../runtime/private-dir.js';
 import { openRunLedger, type RunLedger } from '../../runtime/run-ledger.js';
 import { step } from '../run-step.js';
+import { POSTGRES_LOG_SETTINGS } from './postgres-log.js';
+import { watchDatabaseLog } from './database-log.js';
 import type { TargetContext } from '../target.js';
 import type { LocalTargetDeps, VaultEndpoint } from './local-deps.js';
 import { createDirectIssuer } from './issuers/direct-issuer.js';
@@ -47,10 +49,12 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
       return v;
     }, (v) => v.endpoint)
     : undefined;
-  const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets, ledger, spawner });
+  const server = deps.createPostgres({ log: () => {}, secrets: ctx.secrets, ledger, spawner, settings: POSTGRES_LOG_SETTINGS });
   cleanup.defer('stop postgres', () => server.stop());
   let databaseGone = false;
   server.onUnexpectedExit(() => { databaseGone = true; });
+  // Its own errors become events from the first connection on; flushed before it stops (cleanup is LIFO).
+  cleanup.defer('read the rest of the database log', watchDatabaseLog(ctx, server));
   const postgres = await step(ctx, 'Starting embedded Postgres', () => server.start(ctx.signal),
     (e) => `127.0.0.1:${e.port}`);
 
