@@ -5,8 +5,8 @@ import { intervalStats, windowStats, type Interval, type WindowStats } from './s
 import { groupOverlapping, rolloutWindows, type RolloutGroup } from './windows.js';
 import { replicaStartups, startupStats, type ReplicaStartup, type StartupStats } from './startup.js';
 import {
-  countLeases, countRotations, databaseCauses, databaseFailures, failedRotations, secretLatency,
-  type DatabaseFailure, type FailedRotation, type LeaseCounts,
+  countLeases, countRotations, databaseCauses, databaseFailures, failedRotations, secretLatency, unexpectedExits,
+  type DatabaseFailure, type FailedRotation, type LeaseCounts, type UnexpectedExit,
 } from './run-events.js';
 
 export type { DatabaseFailure, FailedRotation, LeaseCounts, StartupStats };
@@ -77,6 +77,8 @@ export interface RunAnalysis {
   startup?: StartupStats;
   /** local target: errors the database logged in the measured range, by SQLSTATE. */
   databaseCauses?: Record<string, number>;
+  /** local target: replicas that exited without being asked to, in log order (their output is in replicas/<id>.log). */
+  unexpectedExits?: UnexpectedExit[];
 }
 
 /** Input of analyzeRun: what a results directory holds plus the run's measured range. */
@@ -118,7 +120,12 @@ export function analyzeRun(input: AnalyzeInput): RunAnalysis {
     leases: countLeases(events),
     ...optional('startup', startupStats(startups)),
     ...optional('databaseCauses', databaseCauses(events, from, to)),
+    ...optional('unexpectedExits', nonEmpty(unexpectedExits(events))),
   };
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 /** `{ [key]: value }`, or nothing when value is undefined (run.json has no `null` placeholders). */

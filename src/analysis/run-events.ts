@@ -101,3 +101,18 @@ export function databaseCauses(events: readonly RunEvent[], fromMs: number, toMs
   }
   return out;
 }
+
+/** A replica that exited without being asked to (a crash, a failed start, a liveness kill). */
+export interface UnexpectedExit {
+  t: number;
+  replica: string;
+  revision: number;
+  code: number | null;
+  signal: string | null;
+}
+
+/** Every unexpected replica exit, in log order. */
+export function unexpectedExits(events: readonly RunEvent[]): UnexpectedExit[] {
+  return events.flatMap((e) => (e.type === 'replica_exited' && !e.expected
+    ? [{ t: e.t, replica: e.replica, revision: e.revision, code: e.code, signal: e.signal }] : []));
+}

@@ -58,7 +58,8 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   let failure: unknown;
   try {
     const ctx = { scenario: s, env: rt.env, cwd: rt.cwd, secrets: rt.secrets, events: session, reporter, now,
-      wallClock: () => rt.clock.wallClock(), signal, cleanup };
+      wallClock: () => rt.clock.wallClock(), signal, cleanup,
+      replicaOutput: (replica: string, chunk: string) => session.replicaLogs.write(replica, chunk) };
     // Everything after the target — recording, analysis, reports, thresholds — is shared.
     result = await runTarget(deps.targets[s.target], ctx, deps.load, session.recorder, {
       onLoadStart: (info) => {

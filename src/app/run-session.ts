@@ -6,6 +6,7 @@ import { analyzeRun, type RunAnalysis } from '../analysis/analyze.js';
 import type { Verdict } from '../analysis/verdict-types.js';
 import { createResultsWriter, type ResultsWriter } from '../results/results-dir.js';
 import { maskScenario, scenarioSecrets } from '../results/mask-scenario.js';
+import { ReplicaLogs } from '../results/replica-logs.js';
 import type { SecretRegistry } from '../errors/redact.js';
 import { RUN_SCHEMA_VERSION, TIME_ZERO_NOTE, type RunFile } from '../results/run-file.js';
 
@@ -63,11 +64,14 @@ export class RunSession implements MeasuredSoFar {
   private planned?: { measureFromMs: number; endMs: number };
   private stoppedAtMs?: number;
   private checkpoints?: NodeJS.Timeout;
+  /** Each replica's output, in the results directory. */
+  readonly replicaLogs: ReplicaLogs;
   private readonly header: Pick<RunFile, 'schemaVersion' | 'tool' | 'scenario' | 'startedAt' | 'timeZero'>;
 
   private constructor(private readonly o: RunSessionOptions, private readonly writer: ResultsWriter) {
     const s = o.scenario;
     this.now = o.now;
+    this.replicaLogs = new ReplicaLogs(o.dir, o.now, (text) => o.secrets.redact(text));
     this.recorder = new TimelineRecorder({ binMs: s.analysis.binMs, expectedDurationMs: s.load.warmUpMs + s.load.durationMs + 60_000 });
     // What every run.json of this run says about itself, checkpoints and the final one alike.
     this.header = { schemaVersion: RUN_SCHEMA_VERSION, tool: { name: 'vaultctl', version: o.version },
@@ -129,6 +133,7 @@ export class RunSession implements MeasuredSoFar {
   /** Writes the final run.json and timeline.json and closes the event log. */
   async finish(end: RunEnd, analysis: RunAnalysis): Promise<RunFile> {
     this.stopMeasuring();
+    this.replicaLogs.close();
     const range = this.range() ?? { measureFromMs: 0, measureToMs: 0 };
     const run: RunFile = { ...this.header, ...range, status: end.status, load: end.load, analysis,
       ...(end.error ? { error: end.error } : {}), ...(end.verdict ? { verdict: end.verdict } : {}) };

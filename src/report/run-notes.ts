@@ -52,6 +52,10 @@ export function runWarnings(r: NotedRun): string[] {
   const at = (t: number) => `${((t - a.measureFromMs) / 1000).toFixed(1)}s`;
   for (const f of a.failedRotations ?? []) out.push(`rotation at ${at(f.t)} (${f.trigger}) failed: ${f.message}`);
   for (const d of a.databaseFailures ?? []) out.push(`database failed at ${at(d.t)}: ${d.message}`);
+  for (const x of a.unexpectedExits ?? []) {
+    const how = x.signal ? `was killed by ${x.signal}` : `exited with code ${x.code}`;
+    out.push(`replica ${x.replica} (revision ${x.revision}) ${how} at ${at(x.t)} without being asked to; its output is in replicas/${x.replica}.log`);
+  }
   for (const row of a.rollouts.filter((x) => x.triggers.length > 1)) {
     out.push(`rollouts overlapped (row #${row.index}, ${row.trigger}): a rotation came while the previous rollout was still ` +
       `going${row.startup ? `; replicas took ${startupText(row.startup)} from spawn to ready` : ''}. Rotate less often, ` +

@@ -25,6 +25,7 @@ import type { EventSink, RunEvent } from '../ports/events.js';
 import type { TimelineData } from '../recorder/timeline-data.js';
 import type { EventLogState } from '../analysis/completeness.js';
 import { RUN_SCHEMA_VERSION, type RunFile } from './run-file.js';
+import { REPLICA_LOG_DIR } from './replica-logs.js';
 import { EVENTS_FILE, listDir, openPrivate, prepareResultsDir, readOptional, RUN_FILE, TIMELINE_FILE,
   writeAtomic } from './results-dir-fs.js';
 
@@ -60,6 +61,8 @@ export async function createResultsWriter(dir: string, opts: ResultsWriterOption
   const redact = opts.redact ?? ((s: string) => s);
   const entries = await prepareResultsDir(dir);
   await Promise.all(OWN_FILES.filter((f) => entries.includes(f)).map((f) => rm(join(dir, f), { force: true })));
+  // A previous run's replica logs would mix with this run's.
+  if (entries.includes(REPLICA_LOG_DIR)) await rm(join(dir, REPLICA_LOG_DIR), { recursive: true, force: true });
   // Opened here, not lazily by a stream, so an unwritable directory fails now with its errno.
   const stream = (await openPrivate(join(dir, EVENTS_FILE), dir)).createWriteStream({ encoding: 'utf8' });
   let writes: Promise<void> = Promise.resolve();

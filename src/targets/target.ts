@@ -21,6 +21,8 @@ export interface TargetContext {
   signal: AbortSignal;
   /** Whatever a target starts is undone through it; the run empties it on every exit path. */
   cleanup: CleanupStack;
+  /** Keeps a replica's output (stdout and stderr chunks) with the run's results: `replicas/<id>.log`. */
+  replicaOutput(replica: string, chunk: string): void;
 }
 
 /**

@@ -47,6 +47,7 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
     baseEnv: { ...inheritedEnv(ctx.env), ...workloadEnv(s, stack.postgres) },
     proxy: stack.proxy, events: ctx.events, clock: { now: ctx.now, wallClock: () => new Date() },
     secrets: ctx.secrets, spawner: stack.spawner, ledger: stack.ledger, log: (line) => ctx.reporter.info(`  ${line}`),
+    onReplicaOutput: (replica, chunk) => ctx.replicaOutput(replica, chunk),
     // Ctrl-C or a dead database: replicas exiting from then on are the run ending, not crashes.
     signal: run.signal,
   });
