@@ -1,6 +1,7 @@
 import type { OutcomeSink } from '../ports/outcomes.js';
 import type { LoadGenerator } from '../ports/load.js';
-import { loadStartTime, runLoad } from './run-load.js';
+import { loadStartTime, measuredRange } from '../load/load-plan.js';
+import { runLoad } from './run-load.js';
 import { recordRotationFailure } from './rotation-failure.js';
 import type { TargetRunHooks, TargetRunResult } from './run-types.js';
 import type { Target, TargetContext } from './target.js';
@@ -19,8 +20,7 @@ export async function runTarget(target: Target, ctx: TargetContext, load: LoadGe
   const cancelRotations = () => timers.forEach(clearTimeout);
   try {
     const loadStartMs = loadStartTime(ctx.now(), s.analysis.binMs);
-    const measureFromMs = loadStartMs + s.load.warmUpMs;
-    const measureToMs = measureFromMs + s.load.durationMs;
+    const { measureFromMs, measureToMs } = measuredRange(s, loadStartMs);
     for (const r of workload.rotations(measureFromMs)) {
       timers.push(setTimeout(() => {
         r.run().catch((err: unknown) => recordRotationFailure(ctx, r.trigger, r.atMs, measureFromMs, err));
