@@ -15,6 +15,12 @@ export type RunEvent =
   | { t: number; type: 'replica_ready'; replica: string; revision: number }
   | { t: number; type: 'replica_removed'; replica: string; revision: number }
   | { t: number; type: 'replica_terminating'; replica: string; revision: number }
+  /**
+   * local target: a probe crossed its failureThreshold. readiness: the replica left the Service
+   * (replica_removed follows) until it passes again (replica_ready); liveness: it is being killed
+   * and will be restarted. `message` is what the last probe saw.
+   */
+  | { t: number; type: 'probe_failed'; replica: string; revision: number; probe: 'readiness' | 'liveness'; message: string }
   | { t: number; type: 'replica_exited'; replica: string; revision: number; code: number | null; signal: string | null; expected: boolean }
   | { t: number; type: 'rollout_completed'; revision: number }
   /**

@@ -38,15 +38,33 @@ export const WORKLOAD_DESCRIPTIONS: DescriptionTable = {
     'and ingresses drop a terminating pod\'s endpoint. Default `0`. Local target; on Kubernetes that delay is the ' +
     'cluster\'s own.',
   'workload.readiness':
-    'When a replica counts as ready, as a readiness probe: from then on it gets traffic and a rollout moves on. Local ' +
-    'target; on Kubernetes the lab\'s pod template has its own probe.',
+    'When a replica counts as ready, as a readiness probe: one handler (`httpGet`, `tcpSocket` or `exec`; none = ' +
+    '`GET /ready`) and its timing. A ready replica is in the Service; `failureThreshold` failures in a row take it ' +
+    'out, `successThreshold` successes put it back. Local target; on Kubernetes the lab\'s pod template has its own probe.',
   'workload.readiness.path':
-    'Path probed with `GET`; a 200 answer means ready. Default `/ready` (the demo app answers 200 once its database ' +
-    'connection works and it is not draining).',
-  'workload.readiness.period': 'Time between probes, a duration longer than 0. Default `200ms`, like `periodSeconds`.',
+    'Shorthand for `httpGet: {path}` with `GET`, from before probes had handlers; not together with a handler. ' +
+    'Default `/ready` (the demo app answers 200 once its database connection works and it is not draining).',
+  'workload.readiness.period': 'Time between probes, a duration longer than 0. Default `200ms` (the kubelet\'s `periodSeconds` is 10s; a run lasts minutes).',
   'workload.readiness.startupTimeout':
-    'How long a started replica may take to become ready before that start counts as failed; a duration longer than 0, ' +
-    'default `30s`. On Kubernetes it only bounds how long vaultctl waits for rollouts still running when the load ends.',
+    'How long a started replica may take to become ready before that start counts as failed (it is killed and ' +
+    'restarted with back-off); a duration longer than 0, default `30s`. On Kubernetes it only bounds how long ' +
+    'vaultctl waits for rollouts still running when the load ends.',
+  ...probeDescriptions('workload.readiness', 'ready'),
+  'workload.liveness':
+    'Optional liveness probe, same shape as `readiness` (one handler required): `failureThreshold` failures in a row ' +
+    'and the replica is stopped (SIGTERM, SIGKILL after `terminationGracePeriod`) and restarted with back-off, as the ' +
+    'kubelet does. Local target.',
+  'workload.liveness.period': 'Time between probes, a duration longer than 0. Default `10s`, like `periodSeconds`.',
+  ...probeDescriptions('workload.liveness', 'alive'),
+  'workload.restartBackoff':
+    'Delay before a replica that exited (at start or later) is started again, as the kubelet\'s CrashLoopBackOff: ' +
+    'the first restart at once, then `initial`, doubling up to `max`; reset once a replica has run for `2 × max`. Local target.',
+  'workload.restartBackoff.initial': 'First back-off delay; a duration longer than 0, default `10s` (the kubelet\'s).',
+  'workload.restartBackoff.max': 'Longest back-off delay; default `5m` (the kubelet\'s cap).',
+  'workload.progressDeadline':
+    'A rollout with no progress (no new replica ready) for this long is abandoned: its unready replicas are stopped, ' +
+    'the old ones keep serving and the rotation is reported as failed, naming the deadline. Default `600s`, like a ' +
+    'Deployment\'s `progressDeadlineSeconds`. Local target.',
   'workload.pool':
     'The demo app\'s Postgres connection pool. Local target; ignored by a `command` of your own.',
   'workload.pool.max': 'Most connections in the pool (`POOL_MAX`). Default 10.',
@@ -80,3 +98,29 @@ export const WORKLOAD_DESCRIPTIONS: DescriptionTable = {
     '`DRAIN_IDLE_CLOSE_MS`; values may use the same placeholders as `command`. Values whose names look secret ' +
     '(`DB_PASSWORD`, `API_TOKEN`) are stored as `***` in `run.json`. Local target.',
 };
+
+/** The handler and threshold keys shared by `readiness` and `liveness` (a Kubernetes Probe). */
+function probeDescriptions(at: string, state: 'ready' | 'alive'): DescriptionTable {
+  return {
+    [`${at}.httpGet`]:
+      `HTTP request to the replica; an answer with a status in \`status\` (and a body passing the body checks) means ${state}.`,
+    [`${at}.httpGet.path`]: 'Path requested, starting with `/`. Default `/`.',
+    [`${at}.httpGet.method`]: 'Upper-case HTTP method. Default `GET`.',
+    [`${at}.httpGet.headers`]: 'Request headers, name → value.',
+    [`${at}.httpGet.headers.*`]: 'One header value.',
+    [`${at}.httpGet.body`]: 'Request body (e.g. a GraphQL query for `POST`). Optional.',
+    [`${at}.httpGet.status`]: 'Status code or range counted as success. Default `"200-399"`, as the kubelet.',
+    [`${at}.httpGet.bodyIncludes`]: 'The answer\'s body (first 10 KiB) must contain this text. Optional.',
+    [`${at}.httpGet.bodyExcludes`]: 'The answer\'s body (first 10 KiB) must not contain this text, e.g. `"errors"`. Optional.',
+    [`${at}.tcpSocket`]: `\`{}\`: a TCP connection to the replica's port that opens means ${state}.`,
+    [`${at}.exec`]: `A command run with the replica's environment; exit code 0 means ${state}.`,
+    [`${at}.exec.command`]:
+      'Program and arguments, run without a shell; `{{port}}`, `{{host}}`, `{{databaseUrl}}`, `{{credentialsFile}}` are filled in.',
+    [`${at}.initialDelay`]: 'Wait this long after the replica starts before the first probe, like `initialDelaySeconds`. Default `0`.',
+    [`${at}.timeout`]: 'A probe not answered within this counts as failed, like `timeoutSeconds`. Default `1s`.',
+    [`${at}.successThreshold`]:
+      `Successes in a row after failing before it counts as ${state} again. Default 1${state === 'alive' ? ' and must be 1, as in Kubernetes' : ''}.`,
+    [`${at}.failureThreshold`]:
+      `Failures in a row after succeeding before it counts as ${state === 'ready' ? 'not ready' : 'dead'}. Default 3, like Kubernetes.`,
+  };
+}

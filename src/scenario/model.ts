@@ -78,7 +78,14 @@ export interface WorkloadSpec {
   preStopMs: number;
   /** Time the proxy keeps routing to a terminating replica (endpoint propagation). */
   endpointPropagationMs: number;
-  readiness: { path: string; periodMs: number; startupTimeoutMs: number };
+  /** When a replica gets traffic; `startupTimeoutMs` bounds its first success (after that it keeps probing). */
+  readiness: ProbeSpec & { startupTimeoutMs: number };
+  /** When set, a replica failing it `failureThreshold` times in a row is killed and restarted. */
+  liveness?: ProbeSpec;
+  /** Delay before restarting a replica that exited: `initialMs`, doubling up to `maxMs` (CrashLoopBackOff). */
+  restartBackoff: { initialMs: number; maxMs: number };
+  /** A rollout that makes no progress this long is abandoned and reported (progressDeadlineSeconds). */
+  progressDeadlineMs: number;
   pool: { max: number; maxLifetimeMs: number; idleTimeoutMs: number };
   /** Demo app: seconds of `pg_sleep` per request, in ms. */
   querySleepMs: number;
@@ -96,6 +103,36 @@ export interface WorkloadSpec {
   command?: string[];
   env: Record<string, string>;
 }
+
+/** A Kubernetes-shaped probe (core/v1 Probe): one check and its timing, in ms. */
+export interface ProbeSpec {
+  check: ProbeCheck;
+  initialDelayMs: number;
+  periodMs: number;
+  timeoutMs: number;
+  /** Successes in a row that make a failing probe pass (the first readiness included). */
+  successThreshold: number;
+  /** Failures in a row that make a passing probe fail. */
+  failureThreshold: number;
+}
+
+/** What one probe does against a replica. */
+export type ProbeCheck =
+  | {
+      kind: 'httpGet';
+      path: string;
+      method: string;
+      headers: Record<string, string>;
+      body?: string;
+      statusMin: number;
+      statusMax: number;
+      bodyIncludes?: string;
+      bodyExcludes?: string;
+    }
+  /** Connects to the replica's port. */
+  | { kind: 'tcpSocket' }
+  /** Runs `command` with the replica's env (placeholders filled); exit 0 is success. */
+  | { kind: 'exec'; command: string[] };
 
 export interface LoadSpec {
   /** Requests per second (open model: started on schedule whatever the answers), or 'max' (closed loop). */

@@ -1,6 +1,7 @@
 import { parseDuration } from './duration.js';
 import type { Scenario } from './model.js';
 import type { FileDuration, ScenarioFile } from './schema.js';
+import { livenessSpec, readinessSpec } from './normalize-probes.js';
 import { parseThreshold } from './thresholds.js';
 
 /**
@@ -53,11 +54,9 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
       terminationGracePeriodMs: ms(w.terminationGracePeriod),
       preStopMs: ms(w.preStop),
       endpointPropagationMs: ms(w.endpointPropagation),
-      readiness: {
-        path: w.readiness.path,
-        periodMs: ms(w.readiness.period),
-        startupTimeoutMs: ms(w.readiness.startupTimeout),
-      },
+      readiness: readinessSpec(w.readiness),
+      restartBackoff: { initialMs: ms(w.restartBackoff.initial), maxMs: ms(w.restartBackoff.max) },
+      progressDeadlineMs: ms(w.progressDeadline),
       pool: { max: w.pool.max, maxLifetimeMs: ms(w.pool.maxLifetime), idleTimeoutMs: ms(w.pool.idleTimeout) },
       querySleepMs: ms(w.querySleep),
       ...(w.expectedStartup !== undefined ? { expectedStartupMs: ms(w.expectedStartup) } : {}),
@@ -89,6 +88,7 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
   // Optional keys are set only when present, so the model has no `key: undefined` entries.
   if (file.metadata.description !== undefined) scenario.description = file.metadata.description;
   if (w.command) scenario.workload.command = [...w.command];
+  if (w.liveness) scenario.workload.liveness = livenessSpec(w.liveness);
   if (load.request.body !== undefined) scenario.load.request.body = load.request.body;
   if (load.success.bodyIncludes !== undefined) scenario.load.success.bodyIncludes = load.success.bodyIncludes;
   if (load.success.bodyExcludes !== undefined) scenario.load.success.bodyExcludes = load.success.bodyExcludes;

@@ -78,6 +78,40 @@ const deliverySchema = z.strictObject({
   via: z.enum(['env', 'file']).default('env'),
 });
 
+/** `200-299` or a single code; a YAML number like `200` is accepted as well. */
+const statusSchema = z.union([z.int().min(100).max(599), z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/)], {
+  error: 'expected an HTTP status code (200) or range ("200-299")',
+});
+const httpMethod = z.string().regex(/^[A-Z]+$/, { error: 'expected an upper-case HTTP method such as GET' });
+
+/**
+ * The fields of a Kubernetes probe (core/v1 Probe): one handler and its timing. A function, not a
+ * shared object, so each probe gets its own schema nodes (and its own descriptions in the JSON Schema).
+ * Defaults are the kubelet's, except `period` (each probe sets its own, see below).
+ */
+function probeFields() {
+  return {
+    httpGet: z
+      .strictObject({
+        path: httpPath.default('/'),
+        method: httpMethod.default('GET'),
+        headers: z.record(z.string(), z.string()).default({}),
+        body: z.string().optional(),
+        // The kubelet counts 200-399 as success (pkg/probe/http/http.go).
+        status: statusSchema.default('200-399'),
+        bodyIncludes: z.string().optional(),
+        bodyExcludes: z.string().optional(),
+      })
+      .optional(),
+    tcpSocket: z.strictObject({}).optional(),
+    exec: z.strictObject({ command: z.array(nonEmpty).min(1, { error: 'needs the program and its arguments' }) }).optional(),
+    initialDelay: durationSchema.default('0'),
+    timeout: durationSchema.default('1s'),
+    successThreshold: z.int().min(1).default(1),
+    failureThreshold: z.int().min(1).default(3),
+  };
+}
+
 const workloadSchema = z.strictObject({
   replicas: z.int().min(1).default(3),
   maxSurge: z.int().min(0).default(1),
@@ -88,11 +122,21 @@ const workloadSchema = z.strictObject({
   endpointPropagation: durationSchema.default('0'),
   readiness: z
     .strictObject({
-      path: httpPath.default('/ready'),
+      // Shorthand for httpGet with GET (the first format); normalize.ts defaults it to /ready.
+      path: httpPath.optional(),
+      ...probeFields(),
+      // Shorter than the kubelet's 10s: a run lasts minutes and start-up time is what it measures.
       period: durationSchema.default('200ms'),
       startupTimeout: durationSchema.default('30s'),
     })
     .prefault({}),
+  liveness: z.strictObject({ ...probeFields(), period: durationSchema.default('10s') }).optional(),
+  // CrashLoopBackOff: 10s doubling to 5m (Kubernetes docs, Pod lifecycle "Container restarts").
+  restartBackoff: z
+    .strictObject({ initial: durationSchema.default('10s'), max: durationSchema.default('5m') })
+    .prefault({}),
+  // A Deployment's progressDeadlineSeconds defaults to 600.
+  progressDeadline: durationSchema.default('600s'),
   pool: z
     .strictObject({
       max: z.int().min(1).default(10),
@@ -113,10 +157,6 @@ const workloadSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
 });
 
-/** `200-299` or a single code; a YAML number like `200` is accepted as well. */
-const statusSchema = z.union([z.int().min(100).max(599), z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/)], {
-  error: 'expected an HTTP status code (200) or range ("200-299")',
-});
 
 const loadSchema = z.strictObject({
   rate: z
@@ -132,7 +172,7 @@ const loadSchema = z.strictObject({
   timeout: durationSchema.default('5s'),
   request: z
     .strictObject({
-      method: z.string().regex(/^[A-Z]+$/, { error: 'expected an upper-case HTTP method such as GET' }).default('GET'),
+      method: httpMethod.default('GET'),
       path: httpPath.default('/'),
       headers: z.record(z.string(), z.string()).default({}),
       body: z.string().optional(),

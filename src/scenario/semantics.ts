@@ -1,6 +1,7 @@
 import { boundIssues, durationMs } from './bounds.js';
 import { parseThresholdExpression } from './thresholds.js';
 import { placeholderIssues } from './placeholders.js';
+import { probeIssues } from './probe-rules.js';
 
 import type { PathIssue } from './path-issue.js';
 
@@ -26,6 +27,7 @@ export function semanticIssues(raw: unknown): PathIssue[] {
   }
 
   issues.push(...placeholderIssues(workload, delivery.via ?? 'env'));
+  issues.push(...probeIssues(workload));
 
   const surge = workload.maxSurge ?? 1;
   const unavailable = workload.maxUnavailable ?? 0;

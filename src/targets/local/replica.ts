@@ -1,59 +1,23 @@
 import { ExternalError } from '../../errors/errors.js';
-import { fillPlaceholders, type PlaceholderName } from '../../scenario/placeholders.js';
-import { databaseUrl } from './workload-env.js';
-import type { SecretRegistry } from '../../errors/redact.js';
-import type { EventSink } from '../../ports/events.js';
-import type { ProcessSpawner, SpawnedProcess } from '../../ports/process-spawner.js';
-import type { Clock } from '../../runtime/runtime.js';
-import type { WorkloadSpec } from '../../scenario/model.js';
-import { freeLoopbackPort, probe, sleep } from './replica-support.js';
+import type { SpawnedProcess } from '../../ports/process-spawner.js';
+import type { ProbeSpec } from '../../scenario/model.js';
+import type { ProbeResult } from './probes.js';
+import { ReplicaProbes } from './replica-probes.js';
+import {
+  describeExit, freeLoopbackPort, launchOf, OutputTail, ReplicaTerminatedError, sleep,
+  type EndpointRegistry, type ReplicaExit, type ReplicaOptions, type ReplicaPhase,
+} from './replica-support.js';
 
-/** The Service stand-in a replica registers with once ready (an endpoint). */
-export interface EndpointRegistry {
-  add(id: string, port: number): void;
-  remove(id: string): void;
-}
+export { ReplicaTerminatedError, type EndpointRegistry, type ReplicaExit, type ReplicaOptions, type ReplicaPhase };
 
-/** Where a replica is in its life. */
-export type ReplicaPhase = 'starting' | 'ready' | 'terminating' | 'exited';
-
-/** How the process ended. */
-export interface ReplicaExit {
-  code: number | null;
-  signal: string | null;
-}
-
-/** Everything a replica needs. `env` is complete (PORT and HOST are added here). */
-export interface ReplicaOptions {
-  id: string;
-  revision: number;
-  command: string[];
-  env: Record<string, string>;
-  workload: WorkloadSpec;
-  proxy: EndpointRegistry;
-  events: EventSink;
-  clock: Clock;
-  secrets: SecretRegistry;
-  /** Starts the process, recorded in the run ledger (a killed vaultctl's replicas are reaped by the next run). */
-  spawner: ProcessSpawner;
-  /** Called when a replica that was ready exits without being asked to (after replica_exited). */
-  onCrash?: (replica: Replica, exit: ReplicaExit) => void;
-  /** Every chunk of the process's stdout and stderr, as it comes (the replica's log file). */
-  onOutput?: (replica: Replica, chunk: string) => void;
-  /**
-   * True once the run is stopping: an exit then is expected even before terminate() reaches this
-   * replica (Ctrl-C signals vaultctl's whole process group, the replicas included).
-   */
-  stopping?: () => boolean;
-}
-
-const TAIL_LINES = 50;
 /** Kubernetes grants this one-off extension when preStop outlasts the grace period (Pod lifecycle docs). */
 const PRESTOP_OVERRUN_GRACE_MS = 2000;
 
 /**
- * One replica: a child process with readiness polling and the Kubernetes termination sequence.
- * It registers itself with the proxy when ready and removes itself when terminating or crashing.
+ * One replica: a child process with Kubernetes-shaped probes (probes.ts) and the Kubernetes
+ * termination sequence. Readiness decides when it is in the proxy, for its whole life: it joins
+ * when the probe passes, leaves when it fails `failureThreshold` times in a row, and leaves for
+ * good when terminating or crashing. A failing liveness probe kills it (the supervisor restarts it).
  */
 export class Replica {
   readonly id: string;
@@ -62,8 +26,7 @@ export class Replica {
   phase: ReplicaPhase = 'starting';
   private child?: SpawnedProcess;
   private registered = false;
-  private readonly tail: string[] = [];
-  private partial = '';
+  private readonly tail = new OutputTail();
   private terminated?: Promise<void>;
   private exitInfo?: ReplicaExit;
   private readonly exited: Promise<ReplicaExit>;
@@ -72,14 +35,21 @@ export class Replica {
   private killedByUs = false;
   private sigtermSent = false;
   private hurryTimers: NodeJS.Timeout[] = [];
+  private probes?: ReplicaProbes;
+  /** Why vaultctl ended the process though nobody asked it to terminate (liveness). */
+  private killReason?: string;
+  private livenessKill?: NodeJS.Timeout;
+  private resolveStarted: (how: 'ready' | 'ended') => void = () => {};
+  private readonly started: Promise<'ready' | 'ended'>;
   private resolveRemoved: () => void = () => {};
   /** True once it has passed readiness (it may have served traffic and installed its handlers). */
   everReady = false;
 
-  constructor(private readonly o: ReplicaOptions) {
+  constructor(private readonly o: ReplicaOptions<Replica>) {
     this.id = o.id;
     this.revision = o.revision;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.started = new Promise((resolve) => (this.resolveStarted = resolve));
   }
 
   /** Process id while the process runs. */
@@ -88,7 +58,7 @@ export class Replica {
   }
 
   /**
-   * Spawns the process and resolves once `GET readiness.path` answers 200 (then it is in the proxy).
+   * Spawns the process and resolves once its readiness probe passes (then it is in the proxy).
    * Rejects with an ExternalError when it exits first, cannot be spawned, or is not ready within
    * `readiness.startupTimeoutMs`; rejects with ReplicaTerminatedError when terminate() came first.
    */
@@ -98,12 +68,7 @@ export class Replica {
     const port = await freeLoopbackPort();
     if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
     this.port = port;
-    const values = handOff(this.o.env, port);
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.o.env)) env[key] = fillPlaceholders(value, values);
-    env.PORT = values.port;
-    env.HOST = values.host;
-    const argv = this.o.command.map((arg) => fillPlaceholders(arg, values));
+    const { argv, env, fill } = launchOf(this.o.command, this.o.env, port);
     const child = this.o.spawner.spawn({ argv, env, label: `replica ${this.id}` });
     this.child = child;
     if (child.pid === undefined) {
@@ -118,7 +83,56 @@ export class Replica {
     child.onOutput((s) => this.capture(s));
     void child.exited.then(({ code, signal }) => this.onExit({ code, signal }));
     this.o.events.emit({ t: this.o.clock.now(), type: 'replica_started', replica: this.id, revision: this.revision, port });
+    const target = { port, env, fill, spawner: this.o.spawner, label: `probe of replica ${this.id}` };
+    this.probes = new ReplicaProbes(this.o.workload, target, {
+      readiness: (ok, r) => this.onReadiness(ok, r), livenessFailed: (spec, r) => this.onLivenessFailed(spec, r),
+    });
+    this.probes.start();
     await this.waitReady();
+  }
+
+  private stopProbes(): void {
+    this.probes?.stop();
+  }
+
+  private onReadiness(ok: boolean, r: ProbeResult): void {
+    if (this.phase !== 'starting' && this.phase !== 'ready' && this.phase !== 'unready') return;
+    if (ok) {
+      const first = this.phase === 'starting';
+      this.phase = 'ready';
+      this.everReady = true;
+      this.registered = true;
+      this.o.proxy.add(this.id, this.port);
+      this.emit('replica_ready');
+      if (first) this.resolveStarted('ready');
+      else this.o.onServingChange?.(this);
+    } else if (this.phase === 'ready') {
+      // Out of the Service at once: the kubelet's NotReady reaches the endpoints like a deletion would.
+      this.phase = 'unready';
+      this.emitProbeFailed('readiness', r);
+      this.unregister();
+      this.o.onServingChange?.(this);
+    }
+  }
+
+  /**
+   * The kubelet kills a container whose liveness probe failed, with its grace period, and restarts
+   * it (Pod lifecycle docs, "Container probes"). preStop is not modelled here: SIGTERM now, SIGKILL
+   * after terminationGracePeriod.
+   */
+  private onLivenessFailed(spec: ProbeSpec, r: ProbeResult): void {
+    if (this.phase === 'terminating' || this.phase === 'exited') return;
+    this.killReason = `failed its liveness probe ${spec.failureThreshold} times in a row: ${r.detail}`;
+    this.emitProbeFailed('liveness', r);
+    this.stopProbes();
+    this.unregister();
+    this.sendTerm();
+    this.livenessKill = setTimeout(() => this.signal('SIGKILL'), this.o.workload.terminationGracePeriodMs);
+  }
+
+  private emitProbeFailed(probe: 'readiness' | 'liveness', r: ProbeResult): void {
+    this.o.events.emit({ t: this.o.clock.now(), type: 'probe_failed', replica: this.id, revision: this.revision, probe,
+      message: this.o.secrets.redact(r.detail) });
   }
 
   /**
@@ -134,6 +148,8 @@ export class Replica {
       return this.terminated;
     }
     if (this.phase === 'exited') return (this.terminated = Promise.resolve());
+    this.stopProbes();
+    this.resolveStarted('ended');
     if (!this.child) {
       this.phase = 'exited'; // not spawned yet: start() notices and gives up
       this.exitInfo = { code: null, signal: null };
@@ -192,44 +208,38 @@ export class Replica {
 
   /** The last lines the process printed, redacted. */
   output(): string {
-    const lines = this.partial ? [...this.tail, this.partial] : this.tail;
-    return this.o.secrets.redact(lines.join('\n'));
+    return this.o.secrets.redact(this.tail.text());
   }
 
+  /** Until the readiness probe first passes (onReadiness put it in the proxy), it ends, or startupTimeout. */
   private async waitReady(): Promise<void> {
-    const { path, periodMs, startupTimeoutMs } = this.o.workload.readiness;
-    const deadline = performance.now() + startupTimeoutMs;
-    for (;;) {
-      if (this.phase !== 'starting') break;
-      if (await probe(this.port, path, Math.max(periodMs, 1000))) break;
-      if (this.phase !== 'starting') break;
-      if (performance.now() >= deadline) {
-        // Like a failed startup probe: the container is killed. It never served, so no grace.
-        this.killedByUs = true;
-        this.signal('SIGKILL');
-        await this.waitExit();
-        throw this.failure(`replica ${this.id} was not ready within ${startupTimeoutMs / 1000}s ` +
-          `(GET ${path} on port ${this.port} never answered 200)`);
-      }
-      await Promise.race([sleep(periodMs), this.exited]);
-    }
+    const { startupTimeoutMs } = this.o.workload.readiness;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), startupTimeoutMs)));
+    const outcome = await Promise.race([this.started, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'ready') return;
     if (this.terminated) throw new ReplicaTerminatedError(this.id);
-    if (this.phase === 'exited') {
-      const e = await this.waitExit();
-      await sleep(50); // let the last output lines arrive for the message
-      const how = e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
-      throw this.failure(`replica ${this.id} ${how} before it was ready`);
+    if (outcome === 'timeout') {
+      const last = this.probes?.lastReadiness;
+      // Like a failed startup probe: the container is killed. It never served, so no grace.
+      this.stopProbes();
+      this.killedByUs = true;
+      this.signal('SIGKILL');
+      await this.waitExit();
+      throw this.failure(`replica ${this.id} was not ready within ${startupTimeoutMs / 1000}s ` +
+        `(port ${this.port}${last ? `; last readiness probe: ${last.detail}` : ''})`);
     }
-    this.phase = 'ready';
-    this.everReady = true;
-    this.registered = true;
-    this.o.proxy.add(this.id, this.port);
-    this.emit('replica_ready');
+    const e = await this.waitExit();
+    await sleep(50); // let the last output lines arrive for the message
+    throw this.failure(`replica ${this.id} ${describeExit(e)} before it was ready`);
   }
 
   private onExit(e: ReplicaExit): void {
     if (this.exitInfo) return;
-    this.exitInfo = e;
+    e = this.exitInfo = this.killReason ? { ...e, reason: this.killReason } : e;
+    this.stopProbes();
+    clearTimeout(this.livenessKill);
     const before = this.phase;
     this.phase = 'exited';
     const expected = before === 'terminating' || this.killedByUs || (this.o.stopping?.() ?? false);
@@ -237,9 +247,11 @@ export class Replica {
       this.o.events.emit({ t: this.o.clock.now(), type: 'replica_exited', replica: this.id, revision: this.revision,
         code: e.code, signal: e.signal, expected });
     }
-    if (before === 'ready') this.unregister(); // a crash: no propagation delay to model, the port is dead
+    const crashed = before === 'ready' || before === 'unready';
+    if (crashed) this.unregister(); // no propagation delay to model, the port is dead
     this.resolveExited(e);
-    if (before === 'ready') this.o.onCrash?.(this, e);
+    this.resolveStarted('ended');
+    if (crashed) this.o.onCrash?.(this, e);
   }
 
   private unregister(): void {
@@ -257,10 +269,7 @@ export class Replica {
 
   private capture(chunk: string): void {
     this.o.onOutput?.(this, chunk);
-    const parts = (this.partial + chunk).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    this.tail.push(...parts);
-    if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
+    this.tail.push(chunk);
   }
 
   private failure(message: string): ExternalError {
@@ -273,18 +282,4 @@ export class Replica {
   private commandLine(): string {
     return this.o.secrets.redact(this.o.command.join(' '));
   }
-}
-
-/** start() gave up because terminate() was called first; the supervisor expects and ignores it. */
-export class ReplicaTerminatedError extends Error {
-  constructor(id: string) {
-    super(`replica ${id} was terminated before it was ready`);
-    this.name = 'ReplicaTerminatedError';
-  }
-}
-
-/** What `{{port}}`, `{{host}}`, `{{databaseUrl}}` and `{{credentialsFile}}` stand for in one replica. */
-function handOff(env: Readonly<Record<string, string>>, port: number): Record<PlaceholderName, string> {
-  // From the PG* variables, not env.DATABASE_URL: a user's DATABASE_URL may itself be a template.
-  return { port: String(port), host: '127.0.0.1', databaseUrl: databaseUrl(env), credentialsFile: env.CREDENTIALS_FILE ?? '' };
 }

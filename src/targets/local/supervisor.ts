@@ -1,52 +1,15 @@
 import type { ReplicaCounts } from '../../ports/replica-counts.js';
-import { join } from 'node:path';
 import { ExternalError } from '../../errors/errors.js';
-import type { SecretRegistry } from '../../errors/redact.js';
 import type { Credentials } from '../../ports/credentials.js';
-import type { EventSink, RotationTrigger } from '../../ports/events.js';
-import type { ProcessSpawner } from '../../ports/process-spawner.js';
-import type { RunLedger } from '../../runtime/run-ledger.js';
-import type { Clock } from '../../runtime/runtime.js';
-import type { DeliverySpec, WorkloadSpec } from '../../scenario/model.js';
-import { makeCredentialsDir, writeCredentialsFile } from './credentials-file.js';
-import { databaseUrl } from './workload-env.js';
-import { Replica, ReplicaTerminatedError, type EndpointRegistry, type ReplicaExit, type ReplicaPhase } from './replica.js';
+import type { RotationTrigger } from '../../ports/events.js';
+import { Replica, ReplicaTerminatedError, type ReplicaExit, type ReplicaPhase } from './replica.js';
+import { describeExit, lastLines } from './replica-support.js';
+import { ProgressDeadline, RestartBackoff } from './restart-policy.js';
+import { RevisionCredentials } from './revision-credentials.js';
 import { planRolloutStep, type PlanReplica } from './rolling-plan.js';
+import type { LocalSupervisorOptions, ReplicaInfo } from './supervisor-options.js';
 
-/** What {@link LocalSupervisor} needs. */
-export interface LocalSupervisorOptions {
-  workload: WorkloadSpec;
-  delivery: DeliverySpec;
-  /** argv of one replica. */
-  command: string[];
-  /** Env of every replica before PORT, HOST and credentials (include PATH when `command` needs it). */
-  baseEnv: Record<string, string>;
-  proxy: EndpointRegistry;
-  events: EventSink;
-  clock: Clock;
-  secrets: SecretRegistry;
-  /** Starts replicas (each recorded in the run ledger). */
-  spawner: ProcessSpawner;
-  /** Records the credentials dir (`via: file`) before it is created. */
-  ledger: RunLedger;
-  log?: (line: string) => void;
-  /** Every chunk a replica writes on stdout or stderr (its log file in the results directory). */
-  onReplicaOutput?: (replica: string, chunk: string) => void;
-  /**
-   * The run's signal. Once it aborts the run is stopping, before stop() is called: replicas that
-   * exit then (Ctrl-C reaches them too) are not crashes, so they are neither reported nor restarted.
-   */
-  signal?: AbortSignal;
-}
-
-/** One replica as seen from outside. */
-export interface ReplicaInfo {
-  id: string;
-  revision: number;
-  phase: ReplicaPhase;
-  port: number;
-  pid?: number;
-}
+export type { LocalSupervisorOptions, ReplicaInfo };
 
 interface PendingRollout {
   revision: number;
@@ -54,39 +17,43 @@ interface PendingRollout {
   reject: (err: unknown) => void;
 }
 
-/** Restarts after failed starts back off like CrashLoopBackOff, shortened to suit a run of minutes. */
-const BACKOFF_FIRST_MS = 1000;
-const BACKOFF_MAX_MS = 30_000;
+/** Output lines of a failed replica that go into the log (all of them are in its log file). */
+const FAILURE_LINES = 5;
 
 /**
  * N replicas of the workload as child processes, rolled like a Kubernetes Deployment with the
  * RollingUpdate strategy (rolling-plan.ts) and ended with the Kubernetes termination sequence
- * (replica.ts). Ready replicas that crash are restarted with the same revision and credentials,
- * as the kubelet restarts a container.
+ * (replica.ts). Replicas that exit, at start or later, are restarted with the same revision and
+ * credentials after a CrashLoopBackOff delay, as the kubelet restarts a container; a rollout waits
+ * for them until `progressDeadline` passes without progress, as a Deployment does.
  */
 export class LocalSupervisor {
   private readonly replicas = new Map<string, Replica>();
   private revision = 0;
   private nextId = 1;
-  private readonly credsByRevision = new Map<number, Credentials>();
-  private credsDir?: { path: string; id: string };
-  private fileVersion = 0;
+  private readonly credentials: RevisionCredentials;
   private readonly spawnedAtFileVersion = new WeakMap<Replica, number>();
-  private readonly failedStarts = new Map<string, number>();
+  private readonly backoff: RestartBackoff;
+  private readonly progress: ProgressDeadline;
+  /** The last replica of the rollout's revision that failed, for the message when the rollout is abandoned. */
+  private lastFailure?: { message: string; output: string };
   private active?: { target: number; pending: PendingRollout[] };
   private state: 'new' | 'starting' | 'running' | 'stopping' = 'new';
   private stopped?: Promise<void>;
 
-  constructor(private readonly o: LocalSupervisorOptions) {}
+  constructor(private readonly o: LocalSupervisorOptions) {
+    this.credentials = new RevisionCredentials({ via: o.delivery.via, baseEnv: o.baseEnv, secrets: o.secrets, ledger: o.ledger });
+    this.backoff = new RestartBackoff(o.workload.restartBackoff);
+    this.progress = new ProgressDeadline(o.workload.progressDeadlineMs, () => this.abandonRollout());
+  }
 
   /** Starts `replicas` replicas of revision 1; resolves when all are ready (each joins the proxy when ready). */
   async start(creds: Credentials): Promise<void> {
     if (this.state !== 'new') throw new Error(`LocalSupervisor.start() called twice (state ${this.state})`);
     this.state = 'starting';
     this.revision = 1;
-    this.remember(1, creds);
     try {
-      if (this.o.delivery.via === 'file') this.writeCredentials(creds);
+      this.credentials.set(1, creds);
       const started = Array.from({ length: this.o.workload.replicas }, () => this.spawn(1));
       await Promise.all(started);
     } catch (err) {
@@ -98,15 +65,16 @@ export class LocalSupervisor {
 
   /**
    * Rolls every replica to a new revision with these credentials. A rollout started while another
-   * runs supersedes it; both resolve when the newest completes. Rejects (old replicas keep
-   * serving) when a new replica exits or is not ready within readiness.startupTimeoutMs.
+   * runs supersedes it; both resolve when the newest completes. New replicas that fail to start
+   * are restarted with back-off; the rollout rejects (old replicas keep serving) only when
+   * `progressDeadlineMs` passes with no new replica becoming ready.
    */
   async rollout(creds: Credentials, trigger: RotationTrigger): Promise<void> {
     if (this.state !== 'running') throw new Error(`LocalSupervisor.rollout() while ${this.state}`);
     const revision = ++this.revision;
-    this.remember(revision, creds);
-    if (this.o.delivery.via === 'file') this.writeCredentials(creds);
+    this.credentials.set(revision, creds);
     this.o.events.emit({ t: this.o.clock.now(), type: 'rollout_started', revision, trigger, replicas: this.o.workload.replicas });
+    this.progress.arm(); // a new revision is progress, as a new ReplicaSet is for a Deployment
     await new Promise<void>((resolve, reject) => {
       const pending = { revision, resolve, reject };
       if (this.active) {
@@ -125,13 +93,12 @@ export class LocalSupervisor {
       throw new Error('LocalSupervisor.reload() needs delivery.via: file (the scenario validator rejects reload: signal with via: env)');
     }
     if (this.state !== 'running') throw new Error(`LocalSupervisor.reload() while ${this.state}`);
-    this.o.secrets.add(creds.password);
-    this.writeCredentials(creds);
+    this.credentials.write(creds);
     let signalled = 0;
     // Replicas still starting get their SIGHUP once ready (onReady): before that their handler may
     // not be installed, and Node's default action for SIGHUP is to exit.
     for (const r of this.replicas.values()) {
-      if ((r.phase === 'ready' || r.phase === 'terminating') && r.everReady && r.signal('SIGHUP')) signalled++;
+      if (r.phase !== 'starting' && r.everReady && r.signal('SIGHUP')) signalled++;
     }
     this.o.events.emit({ t: this.o.clock.now(), type: 'credentials_reloaded', leaseId: creds.leaseId, replicas: signalled });
     return signalled;
@@ -172,11 +139,12 @@ export class LocalSupervisor {
 
   /** Path of the credentials file (`via: file`) while the supervisor runs. */
   credentialsFile(): string | undefined {
-    return this.credsDir && join(this.credsDir.path, 'credentials.json');
+    return this.credentials.file();
   }
 
   private async shutdown(): Promise<void> {
     this.state = 'stopping';
+    this.progress.clear();
     const a = this.active;
     this.active = undefined;
     for (const p of a?.pending ?? []) {
@@ -184,21 +152,20 @@ export class LocalSupervisor {
     }
     await Promise.all([...this.replicas.values()].map((r) => r.terminate({ immediate: true })));
     this.replicas.clear();
-    this.credsByRevision.clear();
-    if (this.credsDir) this.o.ledger.remove(this.credsDir.id);
-    this.credsDir = undefined;
+    this.credentials.clear();
   }
 
   /** Creates a replica (or, with `id`, restarts one) and returns its start promise. */
   private spawn(revision: number, id = `r${this.nextId++}`, delayMs = 0): Promise<void> {
     const replica = new Replica({
-      id, revision, command: this.o.command, env: this.envFor(revision), workload: this.o.workload,
+      id, revision, command: this.o.command, env: this.credentials.envFor(revision), workload: this.o.workload,
       proxy: this.o.proxy, events: this.o.events, clock: this.o.clock, secrets: this.o.secrets, spawner: this.o.spawner,
       onCrash: (r, exit) => this.onCrash(r, exit), stopping: () => this.stopping(),
+      onServingChange: () => this.kick(),
       onOutput: (r, chunk) => this.o.onReplicaOutput?.(r.id, chunk),
     });
     this.replicas.set(id, replica);
-    this.spawnedAtFileVersion.set(replica, this.fileVersion);
+    this.spawnedAtFileVersion.set(replica, this.credentials.version);
     const ready = replica.start(delayMs);
     ready.then(() => this.onReady(replica), (err: unknown) => this.onStartFailed(replica, err));
     return ready;
@@ -210,7 +177,7 @@ export class LocalSupervisor {
     // A stopping run starts no replicas; stop() cancels the rollout.
     if (!a || this.state !== 'running' || this.stopping()) return;
     const view: PlanReplica[] = [...this.replicas.values()].map((r) => ({
-      id: r.id, revision: r.revision, state: r.phase === 'exited' ? 'terminating' : r.phase,
+      id: r.id, revision: r.revision, state: planState(r.phase),
     }));
     const w = this.o.workload;
     const step = planRolloutStep(view, { replicas: w.replicas, maxSurge: w.maxSurge, maxUnavailable: w.maxUnavailable,
@@ -219,11 +186,12 @@ export class LocalSupervisor {
     for (let i = 0; i < step.create; i++) void this.spawn(a.target).catch(() => {}); // onStartFailed handles it
     if (!step.done) return;
     this.active = undefined;
+    this.progress.clear();
     for (const p of a.pending) {
       this.o.events.emit({ t: this.o.clock.now(), type: 'rollout_completed', revision: p.revision });
       p.resolve();
     }
-    for (const rev of this.credsByRevision.keys()) if (rev !== a.target) this.credsByRevision.delete(rev);
+    this.credentials.keepOnly(a.target);
   }
 
   private terminate(r: Replica, immediate = false): void {
@@ -234,9 +202,9 @@ export class LocalSupervisor {
   }
 
   private onReady(r: Replica): void {
-    this.failedStarts.delete(r.id);
+    if (this.active && r.revision === this.active.target) this.progress.arm();
     // It may have read the file before a reload() rewrote it.
-    if (this.o.delivery.via === 'file' && (this.spawnedAtFileVersion.get(r) ?? 0) < this.fileVersion) r.signal('SIGHUP');
+    if (this.o.delivery.via === 'file' && (this.spawnedAtFileVersion.get(r) ?? 0) < this.credentials.version) r.signal('SIGHUP');
     this.kick();
   }
 
@@ -244,30 +212,49 @@ export class LocalSupervisor {
     if (this.replicas.get(r.id) === r && r.phase === 'exited') this.replicas.delete(r.id);
     // start() reports its own failures; stop() and the plan end replicas on purpose.
     if (err instanceof ReplicaTerminatedError || this.stopping()) return;
-    // An initial replica (no restart recorded): start() rejects with this error and stops the rest.
-    if (this.state === 'starting' && !this.failedStarts.has(r.id)) return;
+    // An initial replica (never restarted): start() rejects with this error and stops the rest.
+    // Nothing is measured yet, so a wrong command fails the run at once instead of crash-looping.
+    if (this.state === 'starting' && !this.backoff.has(r.id)) return;
+    const message = err instanceof Error ? err.message : String(err);
+    const output = err instanceof ExternalError && err.output ? err.output : r.output();
+    this.log(`${message}${output.trim() ? `; last output:\n${lastLines(output, FAILURE_LINES)}` : ''}`);
     const a = this.active;
-    if (a && r.revision === a.target) {
-      // The new revision cannot run: stop rolling, end its unready replicas, keep the old ones.
-      // The error goes to the rollout's caller, which reports it.
-      this.active = undefined;
-      for (const x of this.replicas.values()) if (x.revision === a.target && x.phase === 'starting') this.terminate(x, true);
-      for (const p of a.pending) p.reject(err);
-      return;
-    }
-    this.log(err instanceof Error ? err.message : String(err));
-    if (a) this.kick(); // an old replica during a rollout: the plan replaces it with a new one
+    if (a && r.revision === a.target) this.lastFailure = { message, output };
+    // An old replica during a rollout: the plan replaces it with a new one. Otherwise the
+    // kubelet's way: the same replica again, after its back-off.
+    if (a && r.revision !== a.target) this.kick();
     else this.restart(r);
   }
 
   private onCrash(r: Replica, exit: ReplicaExit): void {
     if (this.replicas.get(r.id) === r) this.replicas.delete(r.id);
     if (this.stopping()) return;
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    const last = r.output().split('\n').filter(Boolean).pop();
-    this.log(`replica ${r.id} (revision ${r.revision}) ${how} while ready${last ? `; last output: ${last}` : ''}`);
+    const output = r.output();
+    this.log(`replica ${r.id} (revision ${r.revision}) ${describeExit(exit)} while ready` +
+      `${output.trim() ? `; last output:\n${lastLines(output, FAILURE_LINES)}` : ''}`);
     if (this.active && r.revision !== this.active.target) this.kick();
     else this.restart(r);
+  }
+
+  /**
+   * Past the progress deadline. A Deployment only reports ProgressDeadlineExceeded and keeps
+   * trying; a run has to give its verdict, so the rollout ends here: the new revision's unready
+   * replicas are stopped, the ready ones of any revision keep serving, and the caller gets the error.
+   */
+  private abandonRollout(): void {
+    const a = this.active;
+    if (!a || this.stopping()) return;
+    this.active = undefined;
+    for (const x of this.replicas.values()) if (x.revision === a.target && x.phase !== 'ready') this.terminate(x, true);
+    const seconds = this.o.workload.progressDeadlineMs / 1000;
+    const last = this.lastFailure;
+    this.lastFailure = undefined;
+    const err = new ExternalError(
+      `rollout to revision ${a.target} made no progress within workload.progressDeadline (${seconds}s) and was abandoned` +
+      (last ? `; last failure: ${last.message}` : '; its new replicas never became ready'),
+      { output: last?.output, hint: 'see the replicas\' output (replicas/<id>.log in the results directory); if they are only ' +
+        'slow to start, raise workload.progressDeadline or workload.readiness.startupTimeout' });
+    for (const p of a.pending) p.reject(err);
   }
 
   /** stop() has begun, or the run's signal says it is about to. */
@@ -275,44 +262,22 @@ export class LocalSupervisor {
     return this.state === 'stopping' || this.o.signal?.aborted === true;
   }
 
-  /** Same id, revision and credentials, as the kubelet restarts a container in its pod. */
+  /** Same id, revision and credentials, as the kubelet restarts a container in its pod, after its back-off. */
   private restart(r: Replica): void {
     if (this.stopping()) return; // a backed-off restart may come due after the run began stopping
-    const failures = this.failedStarts.get(r.id) ?? 0;
-    this.failedStarts.set(r.id, failures + 1);
-    const delay = failures === 0 ? 0 : Math.min(BACKOFF_FIRST_MS * 2 ** (failures - 1), BACKOFF_MAX_MS);
-    this.log(`restarting replica ${r.id} (revision ${r.revision})${delay ? ` in ${delay / 1000}s` : ''}`);
+    const delay = this.backoff.next(r.id);
+    this.log(`restarting replica ${r.id} (revision ${r.revision})${delay ? ` in ${delay / 1000}s (back-off)` : ''}`);
     void this.spawn(r.revision, r.id, delay).catch(() => {});
-  }
-
-  private envFor(revision: number): Record<string, string> {
-    const env = { ...this.o.baseEnv };
-    if (this.o.delivery.via === 'file') {
-      env.CREDENTIALS_FILE = this.credentialsFile() ?? '';
-    } else {
-      const c = this.credsByRevision.get(revision);
-      if (!c) throw new Error(`no credentials for revision ${revision}`);
-      env.PGUSER = c.username;
-      env.PGPASSWORD = c.password;
-      // The URL form percent-encodes the password: redact that spelling too.
-      this.o.secrets.add(encodeURIComponent(c.password));
-    }
-    // A user's workload.env may set its own DATABASE_URL.
-    env.DATABASE_URL ??= databaseUrl(env);
-    return env;
-  }
-
-  private remember(revision: number, creds: Credentials): void {
-    this.o.secrets.add(creds.password);
-    this.credsByRevision.set(revision, creds);
-  }
-
-  private writeCredentials(c: Credentials): void {
-    this.credsDir ??= makeCredentialsDir(this.o.ledger);
-    writeCredentialsFile(join(this.credsDir.path, 'credentials.json'), c, ++this.fileVersion);
   }
 
   private log(line: string): void {
     this.o.log?.(this.o.secrets.redact(line));
   }
+}
+
+/** The plan counts an unready replica like a starting one (not available) and an exited one as gone soon. */
+function planState(phase: ReplicaPhase): PlanReplica['state'] {
+  if (phase === 'exited') return 'terminating';
+  if (phase === 'unready') return 'starting';
+  return phase;
 }

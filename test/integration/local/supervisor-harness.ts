@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SecretRegistry } from '../../../src/errors/redact.js';
 import type { Credentials } from '../../../src/ports/credentials.js';
 import type { EventSink, RunEvent } from '../../../src/ports/events.js';
-import type { DeliverySpec, WorkloadSpec } from '../../../src/scenario/model.js';
+import type { DeliverySpec, ProbeSpec, WorkloadSpec } from '../../../src/scenario/model.js';
 import { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
 import { createNodeProcessSpawner } from '../../../src/adapters/node-process-spawner.js';
 import { openRunLedger } from '../../../src/runtime/run-ledger.js';
@@ -58,9 +58,18 @@ export function workload(over: Partial<WorkloadSpec> = {}): WorkloadSpec {
   return {
     replicas: 3, maxSurge: 1, maxUnavailable: 0, gracefulDrain: true,
     terminationGracePeriodMs: 3000, preStopMs: 200, endpointPropagationMs: 100,
-    readiness: { path: '/ready', periodMs: 50, startupTimeoutMs: 10_000 },
+    readiness: { ...probe(), startupTimeoutMs: 10_000 },
+    restartBackoff: { initialMs: 200, maxMs: 1000 }, progressDeadlineMs: 10_000,
     pool: { max: 2, maxLifetimeMs: 60_000, idleTimeoutMs: 10_000 }, querySleepMs: 0, servicePort: 0, serviceMode: 'kube-proxy', env: {},
     ...over,
+  };
+}
+
+/** A readiness-like probe: GET /ready every 50 ms, kubelet thresholds; `over` replaces fields. */
+export function probe(over: Partial<ProbeSpec> = {}): ProbeSpec {
+  return {
+    check: { kind: 'httpGet', path: '/ready', method: 'GET', headers: {}, statusMin: 200, statusMax: 399 },
+    initialDelayMs: 0, periodMs: 50, timeoutMs: 1000, successThreshold: 1, failureThreshold: 3, ...over,
   };
 }
 

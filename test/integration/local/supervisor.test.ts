@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../../src/errors/errors.js';
 import type { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
-import { alive, creds, fixtureChildren, get, harness, signalLog, until } from './supervisor-harness.js';
+import { alive, creds, fixtureChildren, get, harness, probe, signalLog, until } from './supervisor-harness.js';
 
 const running: LocalSupervisor[] = [];
 const dirs: string[] = [];
@@ -153,13 +153,21 @@ describe('LocalSupervisor', { timeout: 30_000 }, () => {
     expect(h.proxy.live.size).toBe(0);
   });
 
-  it('a rollout whose new replicas cannot start rejects, and the old replicas keep serving', async () => {
-    const h = track(harness({ workload: { replicas: 2 }, env: { CRASH_IF_USER: 'mallory' } }));
+  it('a rollout whose new replicas keep crashing is abandoned at progressDeadline; the old replicas keep serving', async () => {
+    const h = track(harness({ workload: { replicas: 2, progressDeadlineMs: 1500 }, env: { CRASH_IF_USER: 'mallory' } }));
     await h.sup.start(creds('alice'));
+    const t0 = Date.now();
     const err = await h.sup.rollout(creds('mallory'), 'refresh').catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1450);
     expect(err).toBeInstanceOf(ExternalError);
-    expect((err as ExternalError).message).toMatch(/^replica r\d exited with code 1 before it was ready$/);
+    expect((err as ExternalError).message).toMatch(/^rollout to revision 2 made no progress within workload\.progressDeadline \(1\.5s\) and was abandoned; last failure: replica r\d exited with code 1 before it was ready$/);
     expect((err as ExternalError).output).toContain('FATAL');
+    expect((err as ExternalError).output).not.toContain('s3cret');
+    // It was restarted, with back-off, until the deadline, not given up at the first crash.
+    const rev2 = h.sink.of('replica_started').filter((e) => e.revision === 2);
+    expect(rev2.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(rev2.map((e) => e.replica)).size).toBe(1);
+    expect(h.logs.join('\n')).toMatch(/restarting replica r3 \(revision 2\) in 0\.2s \(back-off\)/);
     expect(h.sink.of('rollout_completed')).toEqual([]);
     expect([...h.proxy.live.keys()].sort()).toEqual(['r1', 'r2']);
     for (const port of h.proxy.live.values()) expect(await get(port)).toBe('alice');
@@ -167,7 +175,7 @@ describe('LocalSupervisor', { timeout: 30_000 }, () => {
   });
 
   it('a replica that is never ready is killed at startupTimeoutMs', async () => {
-    const h = track(harness({ workload: { replicas: 1, readiness: { path: '/ready', periodMs: 50, startupTimeoutMs: 500 } },
+    const h = track(harness({ workload: { replicas: 1, readiness: { ...probe(), startupTimeoutMs: 500 } },
       env: { READY_DELAY_MS: '60000' } }));
     const err = await h.sup.start(creds('alice')).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^replica r1 was not ready within 0.5s/);

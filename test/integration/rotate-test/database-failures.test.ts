@@ -98,7 +98,8 @@ load: {rate: 50, connections: 2, duration: 20s, timeout: 2s}
     expect(triggered).toEqual(['refresh', 'at', 'refresh', 'refresh']);
     expect(failed.map((e) => e.trigger).sort()).toEqual([...triggered].sort());
     // The 2 s refresh got credentials that cannot log in: its rollout started and failed.
-    const rolled = failed.filter((e) => /replica r\d+ was not ready within 1\.5s/.test(e.message));
+    // Its new replica was restarted until the rollout's progress deadline, then the rollout was abandoned.
+    const rolled = failed.filter((e) => /^rollout to revision 2 made no progress within workload\.progressDeadline \(3s\) and was abandoned; last failure: replica r\d+ was not ready within 1\.5s/.test(e.message));
     expect(rolled.map((e) => e.trigger)).toEqual(['refresh']);
     expect(events.filter((e) => e.type === 'rollout_started')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'rollout_completed')).toEqual([]);
@@ -109,7 +110,7 @@ load: {rate: 50, connections: 2, duration: 20s, timeout: 2s}
       expect(e.message).toMatch(/creating a role for database\/creds\/app\/\S+ failed at statement 4 of 4: P0001 refusing issue \d+ of role \S+ with password \*\*\*$/);
     }
     expect(events.filter((e) => e.type === 'credentials_issued')).toHaveLength(2);
-    expect(rt.err()).toMatch(/! rotation at 2\.\ds \(refresh\) failed: replica r\d+ was not ready/);
+    expect(rt.err()).toMatch(/! rotation at 2\.\ds \(refresh\) failed: rollout to revision 2 made no progress/);
     expect(rt.err()).toMatch(/! rotation at 3\.\ds \(at\) failed: creating a role/);
     expectCleanAndRedacted(rt, out, dirs.tmp);
   }, 90_000);

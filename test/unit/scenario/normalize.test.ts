@@ -32,7 +32,11 @@ describe('normalize: a minimal file gets every default, durations in ms', () => 
       workload: {
         replicas: 3, maxSurge: 1, maxUnavailable: 0, gracefulDrain: true,
         terminationGracePeriodMs: 30_000, preStopMs: 0, endpointPropagationMs: 0,
-        readiness: { path: '/ready', periodMs: 200, startupTimeoutMs: 30_000 },
+        readiness: {
+          check: { kind: 'httpGet', path: '/ready', method: 'GET', headers: {}, statusMin: 200, statusMax: 399 },
+          initialDelayMs: 0, periodMs: 200, timeoutMs: 1000, successThreshold: 1, failureThreshold: 3, startupTimeoutMs: 30_000,
+        },
+        restartBackoff: { initialMs: 10_000, maxMs: 300_000 }, progressDeadlineMs: 600_000,
         pool: { max: 10, maxLifetimeMs: 0, idleTimeoutMs: 10_000 },
         querySleepMs: 0, servicePort: 0, serviceMode: 'kube-proxy', env: {},
       },
@@ -71,7 +75,11 @@ describe('normalize: a file that sets every key keeps every value', () => {
       workload: {
         replicas: 2, maxSurge: 0, maxUnavailable: 1, gracefulDrain: false,
         terminationGracePeriodMs: 5000, preStopMs: 0, endpointPropagationMs: 250,
-        readiness: { path: '/healthz', periodMs: 100, startupTimeoutMs: 60_000 },
+        readiness: {
+          check: { kind: 'httpGet', path: '/healthz', method: 'GET', headers: {}, statusMin: 200, statusMax: 399 },
+          initialDelayMs: 0, periodMs: 100, timeoutMs: 1000, successThreshold: 1, failureThreshold: 3, startupTimeoutMs: 60_000,
+        },
+        restartBackoff: { initialMs: 10_000, maxMs: 300_000 }, progressDeadlineMs: 600_000,
         pool: { max: 4, maxLifetimeMs: 30_000, idleTimeoutMs: 1000 },
         querySleepMs: 2, servicePort: 8080, serviceMode: 'l7', command: ['node', 'app.js', '--port', '0'], env: { LOG_LEVEL: 'debug' },
       },
