@@ -14,21 +14,23 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   runtime: ['errors'],
   ports: ['errors'],
   scenario: ['errors'],
+  // The delivery strategies' facts and timing formulas: pure data and functions.
+  strategies: ['scenario', 'errors'],
   recorder: ['ports', 'errors'],
   load: ['recorder', 'scenario', 'ports', 'errors'],
-  analysis: ['recorder', 'scenario', 'ports', 'errors'],
+  analysis: ['strategies', 'recorder', 'scenario', 'ports', 'errors'],
   results: ['analysis', 'recorder', 'scenario', 'ports', 'errors'],
   report: ['results', 'analysis', 'recorder', 'scenario', 'ports', 'errors'],
   ui: ['recorder', 'ports', 'runtime', 'errors'],
   stack: ['scenario', 'ports', 'runtime', 'errors'],
   targets: ['load', 'scenario', 'ports', 'runtime', 'errors'],
-  'targets/local': ['targets', 'stack', 'scenario', 'ports', 'runtime', 'errors'],
-  'targets/kubernetes': ['targets', 'stack', 'scenario', 'ports', 'runtime', 'errors'],
-  app: ['targets', 'stack', 'results', 'report', 'analysis', 'recorder', 'load', 'ui', 'scenario', 'ports', 'runtime', 'errors'],
+  'targets/local': ['targets', 'stack', 'strategies', 'scenario', 'ports', 'runtime', 'errors'],
+  'targets/kubernetes': ['targets', 'stack', 'strategies', 'scenario', 'ports', 'runtime', 'errors'],
+  app: ['targets', 'stack', 'results', 'report', 'analysis', 'strategies', 'recorder', 'load', 'ui', 'scenario', 'ports', 'runtime', 'errors'],
   adapters: ['load', 'ports', 'runtime', 'errors'],
   // The composition root: wires adapters into ports and builds the registry of targets.
   cli: ['app', 'adapters', 'targets/local', 'targets/kubernetes', 'targets', 'stack', 'report', 'results', 'ui',
-    'analysis', 'scenario', 'ports', 'runtime', 'errors'],
+    'analysis', 'strategies', 'scenario', 'ports', 'runtime', 'errors'],
   // Bundled alone into a ConfigMap: it imports nothing of vaultctl.
   'demo-app': [],
 };
