@@ -4,7 +4,7 @@ type DescriptionTable = Readonly<Record<string, string>>;
 /**
  * Editor help for the file header, `database`, `credentials` and `delivery` (path syntax in
  * descriptions.ts). Vault's role fields and ESO's refresh behaviour follow
- * /work/shared/reference/stack-facts.md sections C and F; what the kubernetes target applies to the
+ * ../shared/reference/stack-facts.md sections C and F; what the kubernetes target applies to the
  * lab follows src/targets/kubernetes/kubernetes-target.ts (applyScenario, notes).
  */
 export const SETUP_DESCRIPTIONS: DescriptionTable = {

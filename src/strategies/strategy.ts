@@ -1,7 +1,7 @@
 /*
  * The delivery strategies' facts as types: what each strategy emulates, when new credentials come,
  * how a replica picks them up and what happens to the old lease. Sources are cited as
- * /work/shared/reference/delivery-strategies.md ("the facts file") cites them: `[KEY] path Lnn` at
+ * ../shared/reference/delivery-strategies.md ("the facts file") cites them: `[KEY] path Lnn` at
  * the tag pinned in its table (e.g. [VSO] = hashicorp/vault-secrets-operator v1.4.1).
  * Pure data and types; the timing functions live in one file per strategy.
  */

@@ -4,6 +4,7 @@ import type { Scenario } from '../../scenario/model.js';
 import { formatDuration } from '../../scenario/duration.js';
 import type { RunningWorkload, Target } from '../target.js';
 import { planRotations } from '../rotation-schedule.js';
+import { rolloutBudgetMs } from '../rollout-budget.js';
 import type { KubernetesContext, KubernetesTargetDeps } from './kubernetes-deps.js';
 import { openLab, type Lab } from '../../stack/lab.js';
 import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';
@@ -134,12 +135,6 @@ async function applyScenario(ctx: KubernetesContext, lab: Lab): Promise<void> {
 export function planActions(s: Scenario, measureFromMs: number): KubeAction[] {
   return planRotations(s, measureFromMs).flatMap((a): KubeAction[] =>
     a.action === 'at' ? [{ atMs: a.atMs, action: 'force-sync' }] : a.action === 'refresh' ? [] : [{ atMs: a.atMs, action: a.action }]);
-}
-
-/** How long rollouts still running at the end of the load may take to finish. */
-function rolloutBudgetMs(s: Scenario): number {
-  const w = s.workload;
-  return Math.max(60_000, (w.terminationGracePeriodMs + w.readiness.startupTimeoutMs) * Math.max(1, w.replicas));
 }
 
 async function waitForRollouts(ctx: KubernetesContext, tracker: RolloutTracker, budgetMs: number,

@@ -1,5 +1,6 @@
 import type { ScheduledAction } from '../rotation-schedule.js';
 import { planRotations } from '../rotation-schedule.js';
+import { rolloutBudgetMs } from '../rollout-budget.js';
 import { step } from '../run-step.js';
 import type { PlannedRotation, RunningWorkload, Target } from '../target.js';
 import type { LocalTargetDeps } from './local-deps.js';
@@ -65,12 +66,24 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
     },
     async finish(interrupted) {
       if (interrupted || db.failed()) driver.halt();
-      else await db.guard(driver.settle());
+      else await db.guard(settleWithin(driver, rolloutBudgetMs(s), (line) => ctx.reporter.info(`  ${line}`)));
       if (db.failed()) throw await db.error();
     },
     cause: async (err) => (db.failed() ? db.error() : err),
   };
   return { driver, running };
+}
+
+/**
+ * Waits for rollouts still in progress, at most `budgetMs`; those still rolling then are left to the
+ * cleanup and show as incomplete in the report (their rollout_completed never came).
+ */
+async function settleWithin(driver: RotationDriver, budgetMs: number, log: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), budgetMs); });
+  const outcome = await Promise.race([driver.settle().then(() => 'settled' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') log(`rollouts still in progress ${Math.round(budgetMs / 1000)}s after the load: reported incomplete`);
 }
 
 /** What the driver does for each scheduled action; root rotations are a Vault-in-the-cluster feature. */

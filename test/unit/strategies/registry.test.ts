@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allFacts, anyStrategy, isStrategyName, STRATEGIES, strategy, strategyNames } from '../../../src/strategies/index.js';
@@ -5,7 +6,7 @@ import { HOUR } from './helpers.js';
 
 // The one table of strategies (issue 11): every name, a stable order for `--strategy all`, and complete facts.
 const ORDER = ['secret-sync-restart', 'vso', 'agent-template', 'csi', 'vault-env', 'init-renewer', 'static-role', 'direct'];
-// Source keys of the facts file's table (/work/shared/reference/delivery-strategies.md), plus DOC for docs and other repos.
+// Source keys of the facts file's table (../shared/reference/delivery-strategies.md), plus DOC for docs and other repos.
 const KEYS = ['VSO', 'VH', 'VK8S', 'CT', 'VLT', 'CSID', 'VCP', 'REL', 'BVW', 'BVE', 'BVSDK', 'BVR', 'ESO', 'WWI', 'WWR', 'DOC'];
 
 describe('the strategy table', () => {
@@ -60,7 +61,7 @@ describe('the strategy table', () => {
   });
 
   // The facts file lives beside the checkout in the lab; elsewhere there is nothing to compare with.
-  const FACTS_FILE = '/work/shared/reference/delivery-strategies.md';
+  const FACTS_FILE = fileURLToPath(new URL('../../../../shared/reference/delivery-strategies.md', import.meta.url));
   it.skipIf(!existsSync(FACTS_FILE))('cites its sources as the facts file names them (every key used is in its source table)', () => {
     const facts = readFileSync(FACTS_FILE, 'utf8');
     const used = new Set(allFacts().flatMap((f) => [...f.sources, ...f.parameters.map((p) => p.source)]).map((s) => s.key));
