@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectCleanAndRedacted, readRunFile, repoRoot, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
 
@@ -9,47 +9,12 @@ import { expectCleanAndRedacted, readRunFile, repoRoot, runVaultctl, useRunDirs 
 // array (body errors), and exits at once on SIGTERM. Real Postgres, three replicas, rotations.
 const dirs = useRunDirs('vaultctl-third-party-');
 
-const QUERY = `'{"query":"{ allVaultctlDemos { totalCount } }"}'`;
-
 describe('a third-party server as the workload', () => {
   it('runs PostGraphile through placeholders and a POST probe: rollouts complete, body errors and the database\'s causes counted', async () => {
-    const server = join(repoRoot, 'node_modules', '.bin', 'postgraphile');
-    const file = join(dirs.out, 'postgraphile.yaml');
-    // Vault's own revocation at 4 s (grants revoked, sessions kept): the GraphQL answers turn into
-    // 200s with `errors` (42501 in the database log) until the refresh at 10 s rolls new credentials in.
-    writeFileSync(file, `apiVersion: vaultctl.dev/v1alpha1
-kind: Scenario
-metadata: {name: postgraphile}
-database: {role: {revocationStatements: []}}
-delivery: {refreshInterval: 10s}
-workload:
-  replicas: 3
-  command: [${JSON.stringify(server)}, --connection, "{{databaseUrl}}", --host, "{{host}}", --port, "{{port}}", --schema, public, --disable-query-log]
-  expectedStartup: 2s
-  preStop: 300ms
-  endpointPropagation: 100ms
-  readiness:
-    httpGet:
-      path: /graphql
-      method: POST
-      headers: {content-type: application/json}
-      body: ${QUERY}
-      status: 200-299
-      bodyExcludes: '"errors"'
-    startupTimeout: 60s
-rotations: {revoke: [4s]}
-load:
-  rate: 40
-  connections: 4
-  duration: 16s
-  warmUp: 2s
-  request:
-    method: POST
-    path: /graphql
-    headers: {content-type: application/json}
-    body: ${QUERY}
-  success: {bodyExcludes: '"errors"'}
-`);
+    // scenarios/local-postgraphile.yaml: Vault's own revocation at 4 s (grants revoked, sessions kept)
+    // turns the GraphQL answers into 200s with `errors` (42501 in the database log) until the refresh
+    // at 10 s rolls new credentials in. Its command is relative to the checkout, where this test runs.
+    const file = join(repoRoot, 'scenarios', 'local-postgraphile.yaml');
     const out = join(dirs.out, 'postgraphile');
     const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out]);
     expect(code, rt.err()).toBe(0);
