@@ -18,7 +18,10 @@ export function eventLine(e: RunEvent): string | undefined {
     case 'rollout_completed':
       return `${at} rollout to revision ${e.revision} completed`;
     case 'replica_exited':
-      return e.expected ? undefined : `${at} replica ${e.replica} exited unexpectedly (code ${e.code}, signal ${e.signal})`;
+      return e.expected ? undefined
+        : `${at} replica ${e.replica} exited unexpectedly (code ${e.code}, signal ${e.signal}); its output: replicas/${e.replica}.log`;
+    case 'probe_failed':
+      return `${at} replica ${e.replica} failed its ${e.probe} probe: ${e.message}`;
     case 'lease_expired':
       return `${at} lease expired: ${e.leaseId}`;
     case 'lease_revoked':
