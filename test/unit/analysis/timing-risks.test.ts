@@ -33,6 +33,7 @@ describe('timingRisks: the example scenarios', () => {
     'local-signal.yaml': [],
     'local-single-replica.yaml': ['single-replica', 'no-graceful-drain'],
     'local-expiry.yaml': ['expiry-before-refresh', 'pool-lifetime-with-none'],
+    'local-postgraphile.yaml': [],
     'k8s-seed-experiment.yaml': [],
     'k8s-single-replica.yaml': [],
     'k8s-expiry.yaml': ['expiry-before-refresh'],
