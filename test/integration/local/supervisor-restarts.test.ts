@@ -34,13 +34,12 @@ describe('LocalSupervisor restarts', { timeout: 30_000 }, () => {
     expect(started).toHaveLength(4);
     expect(exited).toHaveLength(3);
     for (const e of exited) expect(e).toMatchObject({ code: 1, expected: false, revision: 2 });
-    // Exit → next start: at once, then 300 ms, then 500 ms (600 capped at the max).
+    // Exit → next start: at once (before any back-off could end), then no sooner than 300 ms, then 500 ms.
+    // Upper bounds are left to the log below (the delays the supervisor chose): a busy machine only adds time.
     const gaps = exited.map((e, i) => started[i + 1].t - e.t);
-    expect(gaps[0]).toBeLessThan(150);
+    expect(gaps[0]).toBeLessThan(290);
     expect(gaps[1]).toBeGreaterThanOrEqual(290);
-    expect(gaps[1]).toBeLessThan(450);
     expect(gaps[2]).toBeGreaterThanOrEqual(490);
-    expect(gaps[2]).toBeLessThan(590);
 
     expect(h.sink.of('rollout_completed')).toMatchObject([{ revision: 2 }]);
     // The old replica served until the new one was ready (maxUnavailable 0).

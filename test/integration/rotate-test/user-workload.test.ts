@@ -18,7 +18,7 @@ describe('a user command as the workload, credentials by file and SIGHUP', () =>
     expect(reloads.length).toBe(4);
     for (const r of reloads) expect(r.replicas).toBe(2);
     expect(events.some((e) => e.type === 'rollout_started')).toBe(false);
-    // Leases of 4 s expired during the run, yet nothing failed: each replica had moved on in time.
+    // Leases of 6 s expired during the run, yet nothing failed: each replica had moved on in time.
     expect(events.filter((e) => e.type === 'lease_expired').length).toBeGreaterThan(0);
     expect(run.analysis.overall.requests).toBeGreaterThan(500);
     expect(run.analysis.overall.failures).toBe(0);

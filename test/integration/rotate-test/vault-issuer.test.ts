@@ -30,7 +30,8 @@ describe('rotate-test with issuer: vault', () => {
     // The initial credentials plus refreshes at 4 s and 8 s of the 10 s measured.
     expect(issued).toBe(3);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    expect(run.analysis.rollouts).toHaveLength(2);
+    // Two rollouts; on a busy machine the first may still settle when the second starts, and they share a row.
+    expect(run.analysis.rollouts.flatMap((r: { revisions: number[] }) => r.revisions)).toEqual([2, 3]);
     for (const r of run.analysis.rollouts) {
       expect(r.completed).toBe(true);
       expect(r.failures).toBe(0);
