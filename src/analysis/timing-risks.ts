@@ -23,7 +23,11 @@ const ROLLOUT_RULES = [singleReplica, unavailableWithoutSurge, noPreStop, graceP
  */
 export function timingRisks(s: Scenario, ctx: TimingContext = {}): TimingRisk[] {
   const env: RuleEnv = { rollout: estimateRollout(s), lifetime: credentialLifetime(s, ctx.authTokenTtlMs) };
-  const rules = s.delivery.reload === 'restart' ? [...LEASE_RULES, ...ROLLOUT_RULES] : LEASE_RULES;
+  // The lease rules reason about ESO's refreshInterval. A strategy with its own timing (agent-template's
+  // LifetimeWatcher, init-renewer's renewer) would get wrong advice from them; its rules are still to come (issue 11).
+  const ownTiming = s.delivery.strategy !== undefined && s.delivery.strategy !== 'secret-sync-restart';
+  const lease = ownTiming ? [] : LEASE_RULES;
+  const rules = s.delivery.reload === 'restart' ? [...lease, ...ROLLOUT_RULES] : lease;
   const risks = rules.flatMap((rule) => rule(s, env));
   const rank = (r: TimingRisk) => (r.severity === 'danger' ? 0 : 1) * 100 + TIMING_RISK_IDS.indexOf(r.id);
   return risks.sort((a, b) => rank(a) - rank(b));

@@ -45,6 +45,9 @@ export async function validateScenarios(files: string[], deps: ValidateDeps = {}
 export function summarize(s: Scenario): string {
   const parts = [s.target, `${s.workload.replicas} ${s.workload.replicas === 1 ? 'replica' : 'replicas'}`];
   const rotations: string[] = [];
+  // A strategy with its own timing (agent-template's watcher, init-renewer's renewer) is named instead.
+  const own = s.delivery.strategy !== undefined && s.delivery.strategy !== 'secret-sync-restart';
+  if (own) rotations.push(`strategy ${s.delivery.strategy}`);
   if (s.delivery.refreshIntervalMs > 0) rotations.push(`${s.delivery.reload} every ${formatDuration(s.delivery.refreshIntervalMs)}`);
   if (s.rotations.atMs.length > 0) rotations.push(`${s.rotations.atMs.length} forced ${plural(s.rotations.atMs.length, 'rotation')}`);
   if (s.rotations.revokeAtMs.length > 0) rotations.push(`${s.rotations.revokeAtMs.length} ${plural(s.rotations.revokeAtMs.length, 'revocation')}`);

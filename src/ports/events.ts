@@ -36,6 +36,11 @@ export type RunEvent =
    */
   | { t: number; type: 'database_errors'; code: string; severity: string; count: number; lastT: number; message: string }
   | { t: number; type: 'lease_expired'; leaseId: string }
+  /**
+   * A lease was renewed (local target: init-renewer's renewer, agent-template's LifetimeWatcher);
+   * `ttlMs` is the TTL granted, `capped` when max TTL cut it short of what was asked.
+   */
+  | { t: number; type: 'lease_renewed'; leaseId: string; ttlMs: number; capped: boolean }
   | { t: number; type: 'lease_revoked'; leaseId: string; reason: 'revoke' | 'cleanup' }
   | { t: number; type: 'warning'; message: string }
   /**
@@ -47,7 +52,7 @@ export type RunEvent =
   | { t: number; type: 'leases_counted'; phase: 'before' | 'after'; count: number };
 
 /** What caused a rotation or rollout. */
-export type RotationTrigger = 'initial' | 'refresh' | 'at' | 'revoke' | 'force-sync' | 'rotate-root' | 'expiry';
+export type RotationTrigger = 'initial' | 'refresh' | 'at' | 'revoke' | 'force-sync' | 'rotate-root' | 'expiry' | 'renew';
 
 export type RunEventType = RunEvent['type'];
 

@@ -79,6 +79,24 @@ export const SETUP_DESCRIPTIONS: DescriptionTable = {
     'What running replicas do when credentials change. `restart` (default): roll them as Wave does on a Secret change; ' +
     '`signal`: rewrite the credentials file and send SIGHUP, as a Vault agent template does (needs `via: file`); `none`: ' +
     'nothing, replicas keep the old credentials. On Kubernetes the lab always rolls the Deployment (Wave).',
+  // delivery.strategy and its parameters: ../shared/reference/delivery-strategies.md §2 (agent), §6 (init + renewer).
+  'delivery.strategy':
+    'Which way credentials reach the app (issue 11\'s strategies). `secret-sync-restart`: ESO + Wave, new credentials ' +
+    'every `refreshInterval`, rolling restart (what `reload: restart`/`none` mean). `agent-template`: a Vault agent ' +
+    'template file, renewed by a LifetimeWatcher and re-fetched near `maxTtl`, picked up per `pickup` (what `reload: signal` ' +
+    'means, then with `refreshInterval` timing). `init-renewer`: fetched once at start, renewed every `renewEvery` until ' +
+    '`maxTtl`, then new logins fail until a restart. Absent: derived from `reload`. `vso`, `csi`, `vault-env`, ' +
+    '`static-role` and `direct` are refused for now; on Kubernetes only `secret-sync-restart`.',
+  'delivery.pickup':
+    '`agent-template` only: how the app learns of a re-rendered file. `signal`: SIGHUP, as `agent-inject-command` ' +
+    'with `pkill -HUP`; `reread`: nothing is sent, the app must watch the file itself (upstream\'s default, no command); ' +
+    '`restart`: a rolling restart. Default `reread`.',
+  'delivery.renewEvery':
+    '`init-renewer` only: the renewer sidecar\'s `RENEW_INTERVAL`, a duration. Each run renews the lease when its TTL is ' +
+    'below twice this; a run after the lease ended cannot save it. Default `6h` (upstream).',
+  'delivery.renewIncrement':
+    '`init-renewer` only: the increment each renewal asks for (`sys/leases/renew`), capped by `maxTtl`; the first capped ' +
+    'answer makes the renewer exit. Default `1h` (upstream).',
   'delivery.via':
     'How a replica receives credentials: `env` (default) sets `PGUSER`/`PGPASSWORD` when it starts; `file` writes ' +
     '`{"username","password"}` to the JSON file named by `CREDENTIALS_FILE`. Local target.',

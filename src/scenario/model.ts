@@ -1,3 +1,4 @@
+import type { DeliveryStrategyName } from './delivery-strategy.js';
 /**
  * The internal, fully defaulted scenario model that the engine runs. Durations are milliseconds.
  * It is produced from the versioned file schema (schema.ts) by normalize.ts, so a future
@@ -65,6 +66,14 @@ export interface DeliverySpec {
   reload: 'restart' | 'signal' | 'none';
   /** How replicas receive credentials: environment variables or a JSON file. */
   via: 'env' | 'file';
+  /** `delivery.strategy` as written; absent = derived from `reload` (deliveryStrategyOf). */
+  strategy?: DeliveryStrategyName;
+  /** agent-template: how the app learns of a re-rendered file (absent: signal when derived from reload, else upstream's reread). */
+  pickup?: 'signal' | 'reread' | 'restart';
+  /** init-renewer: the renewer's RENEW_INTERVAL (absent: upstream's 6h). */
+  renewEveryMs?: number;
+  /** init-renewer: the increment each renewal asks for (absent: upstream's 1h). */
+  renewIncrementMs?: number;
 }
 
 export interface WorkloadSpec {

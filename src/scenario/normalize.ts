@@ -1,3 +1,4 @@
+import { agentPickupOf } from './delivery-strategy.js';
 import { parseDuration } from './duration.js';
 import type { Scenario } from './model.js';
 import type { FileDuration, ScenarioFile } from './schema.js';
@@ -92,6 +93,14 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
   if (load.request.body !== undefined) scenario.load.request.body = load.request.body;
   if (load.success.bodyIncludes !== undefined) scenario.load.success.bodyIncludes = load.success.bodyIncludes;
   if (load.success.bodyExcludes !== undefined) scenario.load.success.bodyExcludes = load.success.bodyExcludes;
+  const d = file.delivery;
+  if (d.strategy !== undefined) scenario.delivery.strategy = d.strategy;
+  if (d.pickup !== undefined) scenario.delivery.pickup = d.pickup;
+  if (d.renewEvery !== undefined) scenario.delivery.renewEveryMs = ms(d.renewEvery);
+  if (d.renewIncrement !== undefined) scenario.delivery.renewIncrementMs = ms(d.renewIncrement);
+  // Today's knob, mapped: what running replicas do when credentials change.
+  if (d.strategy === 'agent-template') scenario.delivery.reload = agentPickupOf(d) === 'restart' ? 'restart' : 'signal';
+  if (d.strategy === 'init-renewer') scenario.delivery.reload = 'none';
   return scenario;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_PICKUPS, DELIVERY_STRATEGY_NAMES } from './delivery-strategy.js';
 import { DURATION_PATTERN } from './duration.js';
 
 /** The only file format this version reads. */
@@ -76,6 +77,11 @@ const deliverySchema = z.strictObject({
   refreshInterval: durationSchema.default('0'),
   reload: z.enum(['restart', 'signal', 'none']).default('restart'),
   via: z.enum(['env', 'file']).default('env'),
+  // Absent: derived from reload (delivery-strategy.ts). Strategy parameters are optional; their defaults are upstream's.
+  strategy: z.enum(DELIVERY_STRATEGY_NAMES).optional(),
+  pickup: z.enum(AGENT_PICKUPS).optional(),
+  renewEvery: durationSchema.optional(),
+  renewIncrement: durationSchema.optional(),
 });
 
 /** `200-299` or a single code; a YAML number like `200` is accepted as well. */

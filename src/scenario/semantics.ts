@@ -1,6 +1,7 @@
 import { boundIssues, durationMs } from './bounds.js';
 import { parseThresholdExpression } from './thresholds.js';
 import { placeholderIssues } from './placeholders.js';
+import { deliveryStrategyIssues } from './delivery-strategy.js';
 import { probeIssues } from './probe-rules.js';
 
 import type { PathIssue } from './path-issue.js';
@@ -26,6 +27,7 @@ export function semanticIssues(raw: unknown): PathIssue[] {
     });
   }
 
+  issues.push(...deliveryStrategyIssues(delivery, root.target));
   issues.push(...placeholderIssues(workload, delivery.via ?? 'env'));
   issues.push(...probeIssues(workload));
 

@@ -24,6 +24,8 @@ export function eventLine(e: RunEvent): string | undefined {
       return `${at} replica ${e.replica} failed its ${e.probe} probe: ${e.message}`;
     case 'lease_expired':
       return `${at} lease expired: ${e.leaseId}`;
+    case 'lease_renewed':
+      return `${at} lease renewed: ${e.leaseId} (ttl ${(e.ttlMs / 1000).toFixed(1)}s${e.capped ? ', capped by max TTL' : ''})`;
     case 'lease_revoked':
       return e.reason === 'revoke' ? `${at} lease revoked: ${e.leaseId}` : undefined;
     case 'secret_synced':

@@ -7,6 +7,7 @@ import type { LocalTargetDeps } from './local-deps.js';
 import { buildLocalStack, type LocalContext, type LocalStack } from './local-stack.js';
 import { LocalSupervisor } from './supervisor.js';
 import { RotationDriver, emitIssued } from './rotation-driver.js';
+import { machineFor, type StrategyMachine } from './strategies/index.js';
 import { inheritedEnv, workloadEnv } from './workload-env.js';
 import { watchDatabase, type DatabaseWatch } from './database-watch.js';
 
@@ -56,13 +57,17 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
   await step(run, `Starting ${s.workload.replicas} ${s.workload.replicas === 1 ? 'replica' : 'replicas'}`,
     () => db.guard(supervisor.start(initial)));
   const driver = new RotationDriver(ctx, stack.issuer, supervisor, initial);
+  const machine = machineFor({ scenario: s, driver, initial });
   const running: RunningWorkload = {
     url: stack.proxy.url,
     signal: run.signal,
     counts: () => supervisor.counts(),
+    // The strategy plans its own new credentials and renewals; `at` and `revoke` come from the shared schedule.
     rotations: (measureFromMs) => {
       driver.originMs = measureFromMs;
-      return planRotations(s, measureFromMs).flatMap((a) => localRotation(driver, a));
+      const shared = planRotations(s, measureFromMs).filter((a) => a.action !== 'refresh')
+        .flatMap((a) => localRotation(machine, driver, a));
+      return [...machine.plan(measureFromMs, measureFromMs + s.load.durationMs), ...shared].sort((a, b) => a.atMs - b.atMs);
     },
     async finish(interrupted) {
       if (interrupted || db.failed()) driver.halt();
@@ -86,10 +91,12 @@ async function settleWithin(driver: RotationDriver, budgetMs: number, log: (line
   if (outcome === 'late') log(`rollouts still in progress ${Math.round(budgetMs / 1000)}s after the load: reported incomplete`);
 }
 
-/** What the driver does for each scheduled action; root rotations are a Vault-in-the-cluster feature. */
-function localRotation(driver: RotationDriver, a: ScheduledAction): PlannedRotation[] {
-  if (a.action === 'rotate-root') return [];
-  const trigger = a.action;
-  // The driver records its own failures (rotation_failed).
-  return [{ atMs: a.atMs, trigger, run: () => (trigger === 'revoke' ? driver.revokeLive() : driver.rotate(trigger)) }];
+/**
+ * `at` (the strategy's way) and `revoke` (the live lease); refresh ticks are the strategy's own plan,
+ * root rotations a Vault-in-the-cluster feature. The driver records its own failures (rotation_failed).
+ */
+function localRotation(machine: StrategyMachine, driver: RotationDriver, a: ScheduledAction): PlannedRotation[] {
+  if (a.action === 'at') return [{ atMs: a.atMs, trigger: 'at', run: () => machine.rotateAt() }];
+  if (a.action === 'revoke') return [{ atMs: a.atMs, trigger: 'revoke', run: () => driver.revokeLive() }];
+  return [];
 }

@@ -5,11 +5,17 @@ import type { LocalContext } from './local-stack.js';
 import type { LocalSupervisor } from './supervisor.js';
 
 /**
- * Carries out rotations: issue new credentials and deliver them the way the scenario's reload
- * strategy says (restart = roll the replicas as Wave does, signal = re-render the file and SIGHUP
- * as the Vault agent does, none = the Secret changes and nobody reloads), or revoke the live ones.
- * A rotation that cannot be carried out (the issuer or the database refuses, a new replica cannot
- * start) is recorded as `rotation_failed`; nothing is thrown to the scheduler.
+ * How running replicas get new credentials: a rolling `restart` (as Wave does on a Secret change),
+ * a re-rendered file and SIGHUP (`signal`, as a Vault agent's command does), a re-rendered file
+ * the app watches (`reread`), or `none` (the Secret changes and nobody reloads).
+ */
+export type DriverPickup = 'restart' | 'signal' | 'reread' | 'none';
+
+/**
+ * The effects the delivery strategies (./strategies) are made of: issue new credentials and deliver
+ * them by a pickup, renew or revoke the live lease. A rotation that cannot be carried out (the issuer
+ * or the database refuses, a new replica cannot start) is recorded as `rotation_failed`; nothing is
+ * thrown to the scheduler.
  */
 export class RotationDriver {
   private live: Credentials;
@@ -28,24 +34,51 @@ export class RotationDriver {
     this.live = initial;
   }
 
-  /** Issues new credentials and delivers them. Rollouts run in the background (they may overlap). */
-  async rotate(trigger: RotationTrigger): Promise<void> {
-    if (this.halted) return;
+  /** The credentials the replicas were last given. */
+  current(): Credentials {
+    return this.live;
+  }
+
+  /**
+   * Issues new credentials and delivers them; returns them, or undefined when the rotation failed
+   * (recorded) or the driver is halted. Rollouts run in the background (they may overlap).
+   */
+  async rotate(trigger: RotationTrigger, pickup: DriverPickup): Promise<Credentials | undefined> {
+    if (this.halted) return undefined;
     const { ctx } = this;
     const at = ctx.now();
     ctx.events.emit({ t: at, type: 'rotation_triggered', trigger });
+    let issued: Credentials | undefined;
     await this.attempt(trigger, at, async () => {
       const creds = await this.issuer.issue();
       emitIssued(ctx, creds, this.issuer.name);
-      const reload = ctx.scenario.delivery.reload;
-      if (reload === 'restart') {
+      issued = creds;
+      if (pickup === 'restart') {
         this.live = creds;
         this.rollouts.push(this.attempt(trigger, at, () => this.supervisor.rollout(creds, trigger)));
-      } else if (reload === 'signal') {
+      } else if (pickup === 'signal' || pickup === 'reread') {
         this.live = creds;
-        await this.supervisor.reload(creds);
+        await this.supervisor.reload(creds, pickup === 'signal');
       }
     });
+    return issued;
+  }
+
+  /**
+   * Renews a lease by `incrementMs` (0: the role's default TTL) and records `lease_renewed`; returns
+   * the TTL granted, or undefined when the issuer refused (a warning: the lease is left to expire).
+   */
+  async renew(creds: Credentials, incrementMs: number): Promise<{ ttlMs: number; capped: boolean } | undefined> {
+    if (this.halted) return undefined;
+    try {
+      const ttlMs = await this.issuer.renew(creds.leaseId, incrementMs);
+      const capped = ttlMs < (incrementMs > 0 ? incrementMs : this.ctx.scenario.database.role.defaultTtlMs);
+      this.ctx.events.emit({ t: this.ctx.now(), type: 'lease_renewed', leaseId: creds.leaseId, ttlMs, capped });
+      return { ttlMs, capped };
+    } catch (err) {
+      this.warn(err);
+      return undefined;
+    }
   }
 
   /** Revokes the credentials the replicas are using now (the chaos case). */

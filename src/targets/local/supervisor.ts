@@ -1,5 +1,6 @@
 import type { ReplicaCounts } from '../../ports/replica-counts.js';
 import { ExternalError } from '../../errors/errors.js';
+import { agentPickupOf, deliveryStrategyOf } from '../../scenario/delivery-strategy.js';
 import type { Credentials } from '../../ports/credentials.js';
 import type { RotationTrigger } from '../../ports/events.js';
 import { Replica, ReplicaTerminatedError, type ReplicaExit, type ReplicaPhase } from './replica.js';
@@ -41,7 +42,11 @@ export class LocalSupervisor {
   private state: 'new' | 'starting' | 'running' | 'stopping' = 'new';
   private stopped?: Promise<void>;
 
+  /** Whether a re-rendered file is followed by SIGHUP: not with agent-template's `reread` pickup. */
+  private readonly signalsOnFileChange: boolean;
+
   constructor(private readonly o: LocalSupervisorOptions) {
+    this.signalsOnFileChange = !(deliveryStrategyOf(o.delivery) === 'agent-template' && agentPickupOf(o.delivery) === 'reread');
     this.credentials = new RevisionCredentials({ via: o.delivery.via, baseEnv: o.baseEnv, secrets: o.secrets, ledger: o.ledger });
     this.backoff = new RestartBackoff(o.workload.restartBackoff);
     this.progress = new ProgressDeadline(o.workload.progressDeadlineMs, () => this.abandonRollout());
@@ -87,13 +92,17 @@ export class LocalSupervisor {
     });
   }
 
-  /** `via: file`: re-renders the credentials file and sends SIGHUP to every serving replica; returns how many. */
-  async reload(creds: Credentials): Promise<number> {
+  /**
+   * `via: file`: re-renders the credentials file and sends SIGHUP to every serving replica; returns how many.
+   * With `signal: false` (agent-template's `reread` pickup) it only re-renders: the app watches the file itself.
+   */
+  async reload(creds: Credentials, signal = true): Promise<number> {
     if (this.o.delivery.via !== 'file') {
       throw new Error('LocalSupervisor.reload() needs delivery.via: file (the scenario validator rejects reload: signal with via: env)');
     }
     if (this.state !== 'running') throw new Error(`LocalSupervisor.reload() while ${this.state}`);
     this.credentials.write(creds);
+    if (!signal) return 0;
     let signalled = 0;
     // Replicas still starting get their SIGHUP once ready (onReady): before that their handler may
     // not be installed, and Node's default action for SIGHUP is to exit.
@@ -204,7 +213,8 @@ export class LocalSupervisor {
   private onReady(r: Replica): void {
     if (this.active && r.revision === this.active.target) this.progress.arm();
     // It may have read the file before a reload() rewrote it.
-    if (this.o.delivery.via === 'file' && (this.spawnedAtFileVersion.get(r) ?? 0) < this.credentials.version) r.signal('SIGHUP');
+    if (this.o.delivery.via === 'file' && this.signalsOnFileChange
+      && (this.spawnedAtFileVersion.get(r) ?? 0) < this.credentials.version) r.signal('SIGHUP');
     this.kick();
   }
 

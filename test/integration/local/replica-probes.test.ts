@@ -1,32 +1,17 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExternalError } from '../../../src/errors/errors.js';
 import type { ProbeCheck } from '../../../src/scenario/model.js';
-import type { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
-import { creds, fixtureChildren, get, harness, probe, until } from './supervisor-harness.js';
+import { creds, get, harness, probe, until, useSupervisors } from './supervisor-harness.js';
 
 // Probes shaped like Kubernetes' (httpGet with method/headers/body/status, tcpSocket, exec; thresholds), run by the replica.
-const running: LocalSupervisor[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  expect(fixtureChildren()).toEqual([]);
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'vaultctl-probes-'));
-  dirs.push(d);
-  return d;
-}
+const { track, tempDir } = useSupervisors('vaultctl-probes-');
 
 /** One replica whose readiness is `check`; /ready of the fixture would answer 503 for a minute. */
 function withReadiness(check: ProbeCheck, startupTimeoutMs = 10_000) {
   const h = harness({ workload: { replicas: 1, readiness: { ...probe({ check }), startupTimeoutMs } }, env: { READY_DELAY_MS: '60000' } });
-  running.push(h.sup);
-  return h;
+  return track(h);
 }
 
 /** Connects to the port in argv[1] and checks PGUSER: exit 0 when both hold. */
@@ -77,7 +62,7 @@ describe('replica probes', { timeout: 30_000 }, () => {
       workload: { replicas: 2, readiness: { ...probe({ failureThreshold: 3, successThreshold: 2 }), startupTimeoutMs: 10_000 } },
       env: { UNREADY_FILE: unready },
     });
-    running.push(h.sup);
+    track(h);
     await h.sup.start(creds('alice'));
     writeFileSync(unready, '');
     await until(() => h.proxy.live.size === 0, 5000, 'both replicas out of the proxy');
@@ -99,7 +84,7 @@ describe('replica probes', { timeout: 30_000 }, () => {
     const liveness = probe({ check: { kind: 'httpGet', path: '/healthz', method: 'GET', headers: {}, statusMin: 200, statusMax: 399 },
       failureThreshold: 2, initialDelayMs: 500 }); // without the delay it kills the app before it listens, as the kubelet would
     const h = harness({ workload: { replicas: 1, liveness }, env: { SICK_FILE: sick } });
-    running.push(h.sup);
+    track(h);
     await h.sup.start(creds('alice'));
     const firstPid = h.sup.list()[0].pid;
     writeFileSync(sick, '');

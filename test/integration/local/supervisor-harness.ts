@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { afterEach, expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as http from 'node:http';
@@ -162,4 +163,29 @@ export function signalLog(path: string): Map<number, Map<string, number>> {
     out.get(Number(pid))!.set(sig, Number(t));
   }
   return out;
+}
+
+/**
+ * The supervisors and temp dirs of one test file: `track` a harness, ask for a `tempDir`; after each
+ * test every supervisor is stopped, every dir removed, and no fixture process may be left.
+ */
+export function useSupervisors(prefix: string): { track<T extends { sup: LocalSupervisor }>(h: T): T; tempDir(): string } {
+  const running: LocalSupervisor[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    expect(fixtureChildren()).toEqual([]);
+  });
+  return {
+    track(h) {
+      running.push(h.sup);
+      return h;
+    },
+    tempDir() {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(d);
+      return d;
+    },
+  };
 }

@@ -1,29 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
-import { creds, fixtureChildren, get, harness } from './supervisor-harness.js';
+import { creds, get, harness, useSupervisors } from './supervisor-harness.js';
 
 // Restarts like the kubelet's CrashLoopBackOff, with the base and cap shortened so a test takes a second.
-const running: LocalSupervisor[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  expect(fixtureChildren()).toEqual([]);
-});
+const { track, tempDir } = useSupervisors('vaultctl-restarts-');
 
 describe('LocalSupervisor restarts', { timeout: 30_000 }, () => {
   it('a new replica that crashes on start is restarted with back-off (0, initial, capped) and the rollout waits for it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vaultctl-restarts-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const counter = join(dir, 'starts');
     const h = harness({
       workload: { replicas: 1, restartBackoff: { initialMs: 300, maxMs: 500 } },
       env: { START_COUNTER: counter, CRASH_STARTS: '3' },
     });
-    running.push(h.sup);
+    track(h);
     await h.sup.start(creds('alice'));
     // From here on, the first three starts crash (the counter counts only once the file exists).
     writeFileSync(counter, '0');
@@ -54,7 +46,7 @@ describe('LocalSupervisor restarts', { timeout: 30_000 }, () => {
 
   it('a replica that crashes while ready is restarted at once, then with back-off', async () => {
     const h = harness({ workload: { replicas: 1, restartBackoff: { initialMs: 400, maxMs: 400 } } });
-    running.push(h.sup);
+    track(h);
     await h.sup.start(creds('alice'));
     for (let round = 1; round <= 2; round++) {
       const pid = h.sup.list()[0].pid!;

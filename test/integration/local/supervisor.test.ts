@@ -1,30 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExternalError } from '../../../src/errors/errors.js';
 import type { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
-import { alive, creds, fixtureChildren, get, harness, probe, signalLog, until } from './supervisor-harness.js';
+import { alive, creds, fixtureChildren, get, harness, probe, signalLog, until, useSupervisors } from './supervisor-harness.js';
 
-const running: LocalSupervisor[] = [];
-const dirs: string[] = [];
-function track<T extends { sup: LocalSupervisor }>(h: T): T {
-  running.push(h.sup);
-  return h;
-}
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'vaultctl-sup-test-'));
-  dirs.push(d);
-  return d;
-}
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  expect(fixtureChildren()).toEqual([]);
-});
+const { track, tempDir } = useSupervisors('vaultctl-sup-test-');
 
 describe('LocalSupervisor', { timeout: 30_000 }, () => {
   it('starts replicas, then rolls them with maxSurge 1 / maxUnavailable 0 and the Kubernetes termination sequence', async () => {
@@ -129,6 +112,16 @@ describe('LocalSupervisor', { timeout: 30_000 }, () => {
     expect(h.sup.list().map((r) => r.pid)).toEqual(pids);
     expect(h.sink.of('credentials_reloaded')).toMatchObject([{ leaseId: 'lease-bob', replicas: 2 }]);
     expect(h.sink.of('replica_exited')).toEqual([]);
+  });
+
+  it('reload() without the signal (agent-template reread) re-renders the file and leaves the replicas alone', async () => {
+    const h = track(harness({ workload: { replicas: 2 }, via: 'file' }));
+    await h.sup.start(creds('alice'));
+    expect(await h.sup.reload(creds('bob'), false)).toBe(0);
+    expect(JSON.parse(readFileSync(h.sup.credentialsFile()!, 'utf8')).username).toBe('bob');
+    // A SIGHUP is handled before the next request on the replica's event loop: still alice means none came.
+    expect(await Promise.all([...h.proxy.live.values()].map((p) => get(p)))).toEqual(['alice', 'alice']);
+    expect(h.sink.of('credentials_reloaded')).toEqual([]);
   });
 
   it('reload() with via: env is a programming error', async () => {

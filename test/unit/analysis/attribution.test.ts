@@ -4,21 +4,12 @@ import type { WindowStats } from '../../../src/analysis/stats.js';
 import type { RotationTrigger, RunEvent } from '../../../src/ports/events.js';
 import { OUTCOME_KINDS } from '../../../src/ports/outcomes.js';
 import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 // The attribution invariant: every measured request counts in exactly one place, one rollout row
 // or the baseline. Overlapping rollouts merge into one row instead of counting twice.
 
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const TRIGGERS: RotationTrigger[] = ['refresh', 'at', 'revoke', 'expiry', 'force-sync'];
 

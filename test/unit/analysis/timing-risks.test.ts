@@ -34,6 +34,9 @@ describe('timingRisks: the example scenarios', () => {
     'local-single-replica.yaml': ['single-replica', 'no-graceful-drain'],
     'local-expiry.yaml': ['expiry-before-refresh', 'pool-lifetime-with-none'],
     'local-postgraphile.yaml': [],
+    // Strategies with their own timing get none of the ESO-centred rules (their own rules are still to come, issue 11).
+    'local-init-renewer.yaml': [],
+    'local-agent-template.yaml': [],
     'k8s-seed-experiment.yaml': [],
     'k8s-single-replica.yaml': [],
     'k8s-expiry.yaml': ['expiry-before-refresh'],
@@ -204,5 +207,14 @@ describe('formatTimingRisks', () => {
     expect(lines[1]).toMatch(/^⚠ workload\.gracefulDrain: .* — fix: set workload\.gracefulDrain: true .* \(no-graceful-drain\)$/);
     const printed = scenarioTimingLines(load('local-single-replica.yaml'));
     expect(printed[0]).toBe('• Timing of scenarios/local-single-replica.yaml (local-single-replica): 1 danger, 1 warning; rollout estimate ~1.2s');
+  });
+});
+
+describe('timingRisks: delivery strategies with their own timing', () => {
+  it('gives them no refreshInterval advice, which would be wrong (and refused by the validator)', () => {
+    const agent = load('local-agent-template.yaml');
+    // The same scenario read as ESO with refreshInterval 0 is a danger: nothing would replace the credentials.
+    expect(ids(timingRisks({ ...agent, delivery: { ...agent.delivery, strategy: undefined } }))).toContain('expiry-before-refresh');
+    expect(ids(timingRisks(agent))).toEqual([]);
   });
 });

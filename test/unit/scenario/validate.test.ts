@@ -59,3 +59,12 @@ describe('validateScenarios', () => {
     expect(rt.err()).toContain(`${fixture('invalid-alias-bomb.yaml')}:13:12 alias *c expands past`);
   });
 });
+
+describe('validate: delivery strategies', () => {
+  it('names a strategy with its own timing, where ESO\'s would say "no rotations"', async () => {
+    const lines: string[] = [];
+    const file = fileURLToPath(new URL('../../../scenarios/local-init-renewer.yaml', import.meta.url));
+    await validateScenarios([file], { log: (l) => lines.push(l) });
+    expect(lines).toEqual([`✓ ${file} (local-init-renewer: local, 2 replicas, strategy init-renewer)`]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Rand, TimelineEvent, TimelineKind } from '../../../src/strategies/strategy.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 /** One minute / hour in ms. */
 export const MIN = 60_000;
@@ -11,16 +12,7 @@ export function seq(...values: number[]): Rand {
 }
 
 /** A seeded pseudo-random rand() (mulberry32) for property checks that must be reproducible. */
-export function seeded(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded: (seed: number) => Rand = seededRandom;
 
 /** The times (in minutes, rounded to 0.01) of the events of one kind. */
 export function minutesOf(events: readonly TimelineEvent[], kind: TimelineKind, lease?: number): number[] {

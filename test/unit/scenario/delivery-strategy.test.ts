@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/errors/errors.js';
+import { ExitCode } from '../../../src/errors/exit-codes.js';
+import { parseScenario } from '../../../src/scenario/loader.js';
+import {
+  DELIVERY_STRATEGY_NAMES, IMPLEMENTED_STRATEGIES, agentPickupOf, deliveryStrategyOf,
+} from '../../../src/scenario/delivery-strategy.js';
+import { strategyNames } from '../../../src/strategies/index.js';
+import { LOCAL_STRATEGIES } from '../../../src/targets/local/strategies/index.js';
+
+const HEAD = 'apiVersion: vaultctl.dev/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nload: {duration: 10s}\n';
+const parse = (delivery: string, extra = '') => parseScenario(`${HEAD}${extra}delivery:\n${delivery}`, 's.yaml');
+
+function issues(delivery: string, extra = ''): string[] {
+  try {
+    parse(delivery, extra);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).exitCode).toBe(ExitCode.InvalidConfig);
+    return (err as ConfigError).issues.map((i) => `${i.line}:${i.col} ${i.path}: ${i.message}`);
+  }
+  throw new Error('the scenario loaded but should be invalid');
+}
+
+describe('delivery.strategy', () => {
+  it('names the same strategies, in the same order, as src/strategies', () => {
+    expect([...DELIVERY_STRATEGY_NAMES]).toEqual(strategyNames());
+  });
+
+  it('lists as implemented on the local target exactly the machines of its table', () => {
+    expect([...IMPLEMENTED_STRATEGIES.local].sort()).toEqual(Object.keys(LOCAL_STRATEGIES).sort());
+  });
+
+  it('is derived from today\'s knobs when absent, and the model keeps no strategy key then', () => {
+    const restart = parse('  reload: restart\n');
+    expect(restart.delivery).toEqual({ refreshIntervalMs: 0, reload: 'restart', via: 'env' });
+    expect(deliveryStrategyOf(restart.delivery)).toBe('secret-sync-restart');
+    expect(deliveryStrategyOf(parse('  reload: none\n').delivery)).toBe('secret-sync-restart');
+    const signal = parse('  reload: signal\n  via: file\n').delivery;
+    expect([deliveryStrategyOf(signal), agentPickupOf(signal)]).toEqual(['agent-template', 'signal']);
+  });
+
+  it('takes the strategy and its parameters, mapping reload onto what the replicas do', () => {
+    const renewer = parse('  strategy: init-renewer\n  renewEvery: 2s\n  renewIncrement: 6s\n').delivery;
+    expect(renewer).toMatchObject({ strategy: 'init-renewer', reload: 'none', renewEveryMs: 2000, renewIncrementMs: 6000 });
+    const agent = parse('  strategy: agent-template\n  via: file\n  pickup: signal\n').delivery;
+    expect(agent).toMatchObject({ strategy: 'agent-template', reload: 'signal', pickup: 'signal' });
+    // Upstream's default: no agent-inject-command, the app re-reads the file.
+    expect(agentPickupOf(parse('  strategy: agent-template\n  via: file\n').delivery)).toBe('reread');
+    expect(parse('  strategy: agent-template\n  via: file\n  pickup: restart\n').delivery.reload).toBe('restart');
+  });
+
+  it('refuses a strategy the local target does not implement yet, at its line and column', () => {
+    for (const name of ['vso', 'csi', 'vault-env', 'static-role', 'direct']) {
+      expect(issues(`  strategy: ${name}\n`)).toEqual([`6:13 delivery.strategy: strategy ${name} is not implemented on the local target yet`]);
+    }
+    expect(issues('  strategy: init-renewer\n', 'target: kubernetes\n'))
+      .toEqual(['7:13 delivery.strategy: strategy init-renewer is not implemented on the kubernetes target yet']);
+  });
+
+  it('refuses keys that belong to another strategy, or to none', () => {
+    expect(issues('  pickup: signal\n')).toEqual(['6:11 delivery.pickup: pickup needs delivery.strategy: agent-template']);
+    expect(issues('  strategy: init-renewer\n  pickup: signal\n'))
+      .toEqual(['7:11 delivery.pickup: pickup belongs to strategy agent-template, not init-renewer']);
+    expect(issues('  strategy: secret-sync-restart\n  renewEvery: 1s\n'))
+      .toEqual(['7:15 delivery.renewEvery: renewEvery belongs to strategy init-renewer, not secret-sync-restart']);
+  });
+
+  it('refuses ESO\'s knobs with strategies that have their own timing, and agent-template without a file', () => {
+    expect(issues('  strategy: init-renewer\n  refreshInterval: 5s\n')).toEqual([expect.stringMatching(/^7:20 delivery.refreshInterval: refreshInterval is ESO's/)]);
+    expect(issues('  strategy: agent-template\n  via: file\n  reload: signal\n'))
+      .toEqual(['8:11 delivery.reload: reload applies to secret-sync-restart only; use delivery.pickup']);
+    expect(issues('  strategy: agent-template\n')).toEqual(['6:13 delivery.strategy: agent-template renders a file: it needs via: file']);
+    expect(issues('  strategy: secret-sync-restart\n  reload: signal\n  via: file\n'))
+      .toEqual([expect.stringMatching(/^7:11 delivery.reload: reload: signal is strategy agent-template/)]);
+    expect(() => parse('  strategy: secret-sync-restart\n  refreshInterval: 5s\n  reload: none\n')).not.toThrow();
+  });
+});
