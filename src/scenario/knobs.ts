@@ -11,13 +11,23 @@ const DEMO_APP_ONLY: Readonly<Record<string, string>> = {
     'it only tells `vaultctl doctor` whether your app does, so set it to what your app really does',
 };
 
+/**
+ * Workload keys the kubernetes target does not apply: it runs the lab's demo app Deployment, whose
+ * command, probes, restarts and Service are the cluster's (src/targets/kubernetes/lab-settings.ts sets
+ * only replicas, maxSurge and maxUnavailable). Timing keys doctor reasons with are not listed.
+ */
+const LOCAL_ONLY = ['command', 'env', 'liveness', 'restartBackoff', 'progressDeadline', 'servicePort', 'service'];
+
 /** Warnings for keys set in the file (raw object) that do nothing for this workload. */
 export function knobWarnings(raw: unknown): PathIssue[] {
   const root = raw as { target?: unknown; workload?: Record<string, unknown> } | null;
   const workload = root?.workload;
-  // The kubernetes target runs the lab's demo app whatever the command says (its knobs are lab config).
-  if ((root?.target ?? 'local') !== 'local') return [];
-  if (!workload || typeof workload !== 'object' || !Array.isArray(workload.command)) return [];
+  if (!workload || typeof workload !== 'object') return [];
+  if ((root?.target ?? 'local') !== 'local') {
+    return LOCAL_ONLY.filter((key) => key in workload).map((key) => ({ path: ['workload', key],
+      message: `${key} applies to the local target only: on a cluster the lab's Deployment and Service decide it (vaultctl.yaml \`app:\`)` }));
+  }
+  if (!Array.isArray(workload.command)) return [];
   return Object.keys(DEMO_APP_ONLY).filter((key) => key in workload)
     .map((key) => ({ path: ['workload', key], message: `${DEMO_APP_ONLY[key]} (workload.command is set)` }));
 }

@@ -15,6 +15,9 @@ describe('validateScenarios', () => {
     expect(lines).toEqual([
       `✓ ${QUICKSTART} (local-quickstart: local, 3 replicas, restart every 8s, 3 thresholds)`,
       `✓ ${fixture('valid-full.yaml')} (full-0: kubernetes, 2 replicas, signal every 15s, 2 forced rotations, 1 revocation, 4 thresholds)`,
+      // A kubernetes scenario runs the lab's Deployment: the local-only keys it sets are named, not silently ignored.
+      ...['46:16 workload.servicePort', '48:5 workload.service', '49:12 workload.command', '51:5 workload.env'].map((at) =>
+        expect.stringMatching(new RegExp(`^  ⚠ .*valid-full\\.yaml:${at}: \\w+ applies to the local target only`))),
     ]);
   });
 
