@@ -11,6 +11,7 @@ import type { PostgresEndpoint, PostgresExit, PostgresServer } from '../ports/po
 import type { ProcessSpawner, SpawnedProcess } from '../ports/process-spawner.js';
 import { stateDir as defaultStateDir } from '../runtime/private-dir.js';
 import { isAlive } from '../runtime/proc.js';
+import { LineBuffer } from '../runtime/line-buffer.js';
 import { openRunLedger, type RunLedger } from '../runtime/run-ledger.js';
 import { createNodeProcessSpawner } from './node-process-spawner.js';
 import { killPostmaster, readPostmasterPid, reapRunLeftovers } from './postgres-stale.js';
@@ -92,12 +93,9 @@ export function createEmbeddedPostgres(opts: EmbeddedPostgresOptions): PostgresS
   const tail: string[] = [];
   const logListeners = new Set<(line: string) => void>();
   // Output comes in chunks that may end mid-line; listeners get whole lines.
-  let partial = '';
+  const buffer = new LineBuffer('\n');
   const onOutput = (chunk: unknown) => {
-    const text = partial + (chunk instanceof Error ? `${chunk.message}\n` : String(chunk));
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
+    for (const line of buffer.push(chunk instanceof Error ? `${chunk.message}\n` : String(chunk))) {
       if (!line.trim()) continue;
       tail.push(line);
       if (tail.length > 15) tail.shift();

@@ -1,5 +1,6 @@
 import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { LineBuffer } from '../runtime/line-buffer.js';
 import { DIR_MODE, FILE_MODE } from './results-dir-fs.js';
 
 /** Where replica logs go inside a results directory. */
@@ -16,7 +17,7 @@ function fileName(replica: string): string {
  * on its line). Files are 0600 in a 0700 directory, opened without following symlinks.
  */
 export class ReplicaLogs {
-  private readonly files = new Map<string, { fd: number; partial: string }>();
+  private readonly files = new Map<string, { fd: number; lines: LineBuffer }>();
   private closed = false;
 
   constructor(private readonly dir: string, private readonly now: () => number, private readonly redact: (text: string) => string) {}
@@ -26,8 +27,7 @@ export class ReplicaLogs {
     if (this.closed) return;
     const file = this.open(replica);
     if (!file) return;
-    const lines = (file.partial + chunk).split(/\r?\n/);
-    file.partial = lines.pop() ?? '';
+    const lines = file.lines.push(chunk);
     if (lines.length > 0) this.append(file.fd, lines);
   }
 
@@ -36,19 +36,20 @@ export class ReplicaLogs {
     if (this.closed) return;
     this.closed = true;
     for (const file of this.files.values()) {
-      if (file.partial) this.append(file.fd, [file.partial]);
+      const rest = file.lines.take();
+      if (rest) this.append(file.fd, [rest]);
       closeSync(file.fd);
     }
     this.files.clear();
   }
 
-  private open(replica: string): { fd: number; partial: string } | undefined {
+  private open(replica: string): { fd: number; lines: LineBuffer } | undefined {
     let file = this.files.get(replica);
     if (file) return file;
     try {
       mkdirSync(join(this.dir, REPLICA_LOG_DIR), { mode: DIR_MODE, recursive: true });
       const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
-      file = { fd: openSync(join(this.dir, REPLICA_LOG_DIR, fileName(replica)), flags, FILE_MODE), partial: '' };
+      file = { fd: openSync(join(this.dir, REPLICA_LOG_DIR, fileName(replica)), flags, FILE_MODE), lines: new LineBuffer() };
     } catch {
       // A log that cannot be written must not fail the run; the tail still reaches stderr on failure.
       return undefined;

@@ -1,4 +1,5 @@
 import type { OutStream } from '../runtime/runtime.js';
+import { LineBuffer } from '../runtime/line-buffer.js';
 import { LiveModel, type LiveSource, type LiveView } from './live-model.js';
 import { startPlainView } from './plain-renderer.js';
 import { startInkView } from './ink-view.js';
@@ -45,16 +46,14 @@ function silentView(): LiveView {
  * above the live area instead of tearing the ink frame.
  */
 export function logStream(view: LiveView, like: OutStream): OutStream {
-  let partial = '';
+  const buffer = new LineBuffer('\n');
   return {
     isTTY: like.isTTY,
     get columns() {
       return like.columns;
     },
     write(chunk: string) {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop() ?? '';
-      for (const line of parts) view.log(line);
+      for (const line of buffer.push(chunk)) view.log(line);
       return true;
     },
   };

@@ -19,7 +19,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   recorder: ['ports', 'errors'],
   load: ['recorder', 'scenario', 'ports', 'errors'],
   analysis: ['strategies', 'recorder', 'scenario', 'ports', 'errors'],
-  results: ['analysis', 'recorder', 'scenario', 'ports', 'errors'],
+  results: ['analysis', 'recorder', 'scenario', 'ports', 'runtime', 'errors'],
   report: ['results', 'analysis', 'recorder', 'scenario', 'ports', 'errors'],
   ui: ['recorder', 'ports', 'runtime', 'errors'],
   stack: ['scenario', 'ports', 'runtime', 'errors'],

@@ -9,6 +9,7 @@ import { databaseUrl } from './workload-env.js';
 /* Small helpers and types of replica.ts. The last-resort kill of children is the spawner's (adapters/node-process-spawner.ts). */
 
 export { freeLoopbackPort } from '../../runtime/free-port.js';
+import { LineBuffer } from '../../runtime/line-buffer.js';
 
 /**
  * Everything a replica needs. `env` is complete (PORT and HOST are added here). `R` is the
@@ -97,20 +98,18 @@ export function lastLines(output: string, n: number): string {
 /** The last lines a process printed (its whole output goes to its log file). */
 export class OutputTail {
   private readonly lines: string[] = [];
-  private partial = '';
+  private readonly buffer = new LineBuffer();
 
   constructor(private readonly max = 50) {}
 
   push(chunk: string): void {
-    const parts = (this.partial + chunk).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    this.lines.push(...parts);
+    this.lines.push(...this.buffer.push(chunk));
     if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
   }
 
   /** The lines so far, the unfinished last one included. */
   text(): string {
-    return (this.partial ? [...this.lines, this.partial] : this.lines).join('\n');
+    return (this.buffer.rest ? [...this.lines, this.buffer.rest] : this.lines).join('\n');
   }
 }
 
