@@ -3,7 +3,7 @@
  * be reused, and turning errno failures into UsageErrors (exit 2) that name the path and errno.
  */
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, open, readdir, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors/errors.js';
 import type { RunEvent } from '../ports/events.js';
@@ -15,6 +15,9 @@ export const RUN_FILE = 'run.json';
 /** Results hold the scenario and failure messages: only their owner may read them. */
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
+/** Opening flags that refuse to write through a symbolic link (ELOOP). */
+const NO_FOLLOW_TRUNCATE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+const NO_FOLLOW_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**
  * Makes `dir` usable as a results directory before anything is started: creates it (and missing
@@ -71,7 +74,7 @@ async function makeDirs(dir: string): Promise<void> {
 /** Opens (truncating) a results file with mode 0600, whatever an older file of that name had. */
 export async function openPrivate(path: string, dir: string): Promise<FileHandle> {
   try {
-    const fh = await open(path, 'w', FILE_MODE);
+    const fh = await open(path, NO_FOLLOW_TRUNCATE, FILE_MODE);
     await fh.chmod(FILE_MODE);
     return fh;
   } catch (err) {
@@ -79,9 +82,14 @@ export async function openPrivate(path: string, dir: string): Promise<FileHandle
   }
 }
 
-/** Writes a file through a temporary file renamed into place, mode 0600. */
+/**
+ * Writes a file through a temporary file renamed into place, mode 0600. Whatever is at the temporary
+ * name (a stale one, a planted symlink) is unlinked first and the new one made with O_EXCL|O_NOFOLLOW,
+ * so nothing is ever written through a link; rename(2) replaces a link at `path` instead of following it.
+ */
 export async function writeAtomic(path: string, text: string): Promise<void> {
-  const fh = await open(`${path}.tmp`, 'w', FILE_MODE);
+  await rm(`${path}.tmp`, { force: true });
+  const fh = await open(`${path}.tmp`, NO_FOLLOW_CREATE, FILE_MODE);
   try {
     await fh.chmod(FILE_MODE);
     await fh.writeFile(text, 'utf8');

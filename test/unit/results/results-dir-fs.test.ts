@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,19 @@ describe('results directory permissions', () => {
     expect(await mode(root)).toBe(0o700);
     expect(await mode(join(root, 'run.json'))).toBe(0o600);
     expect(await mode(join(root, 'events.ndjson'))).toBe(0o600);
+  });
+
+  it('never writes through a symlink planted at a temporary file\'s name', async () => {
+    const victim = join(root, 'victim.txt');
+    await writeFile(victim, 'untouched');
+    const dir = join(root, 'out');
+    const w = await createResultsWriter(dir);
+    await symlink(victim, join(dir, 'run.json.tmp'));
+    await symlink(victim, join(dir, 'timeline.json.tmp'));
+    await w.finish(run, timeline());
+    expect(await readFile(victim, 'utf8')).toBe('untouched');
+    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')).status).toBe('running');
+    expect(await mode(join(dir, 'run.json'))).toBe(0o600);
   });
 });
 
