@@ -93,9 +93,9 @@ export async function runScenario(rt: Runtime, deps: RotateTestDeps, s: Scenario
   const error = [abortedBy ? `aborted: ${abortedBy.subject}: ${abortedBy.expression} crossed (abortOnFail)` : '',
     failure ? rt.secrets.redact(failure instanceof Error ? failure.message : String(failure)) : ''].filter(Boolean).join('; ');
   const verdict = finalVerdict(s, session, thresholds, { status, abortedBy, error }, analysis);
-  const run = await session.finish({ status, load: result?.load, error, verdict }, analysis);
+  const { run, timeline } = await session.finish({ status, load: result?.load, error, verdict }, analysis);
   const report: ReportRun | undefined = verdict
-    ? { label: s.name, dir: o.dir, run, events: session.events, timeline: session.recorder.toData(), analysis, verdict }
+    ? { label: s.name, dir: o.dir, run, events: session.events, timeline, analysis, verdict }
     : undefined;
   await printRun(rt, { name: s.name, dir: o.dir, report, interrupted, format: o.format, quiet: o.quiet });
 

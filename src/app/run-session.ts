@@ -2,6 +2,7 @@ import type { RunEvent } from '../ports/events.js';
 import type { LoadSummary } from '../ports/load.js';
 import type { Scenario } from '../scenario/model.js';
 import { TimelineRecorder } from '../recorder/timeline-recorder.js';
+import type { TimelineData } from '../recorder/timeline-data.js';
 import { analyzeRun, type RunAnalysis } from '../analysis/analyze.js';
 import type { Verdict } from '../analysis/verdict-types.js';
 import { createResultsWriter, type ResultsWriter } from '../results/results-dir.js';
@@ -130,14 +131,16 @@ export class RunSession implements MeasuredSoFar {
     return this.writer.checkpoint({ ...this.header, ...range, status: 'running', analysis: this.analyzeSoFar() }, this.recorder.toData());
   }
 
-  /** Writes the final run.json and timeline.json and closes the event log. */
-  async finish(end: RunEnd, analysis: RunAnalysis): Promise<RunFile> {
+  /** Writes the final run.json and timeline.json, closes the event log, and returns what it wrote. */
+  async finish(end: RunEnd, analysis: RunAnalysis): Promise<{ run: RunFile; timeline: TimelineData }> {
     this.stopMeasuring();
     this.replicaLogs.close();
     const range = this.range() ?? { measureFromMs: 0, measureToMs: 0 };
     const run: RunFile = { ...this.header, ...range, status: end.status, load: end.load, analysis,
       ...(end.error ? { error: end.error } : {}), ...(end.verdict ? { verdict: end.verdict } : {}) };
-    await this.writer.finish(run, this.recorder.toData());
-    return run;
+    // Encoded once: the same timeline goes to timeline.json and to the report printed now.
+    const timeline = this.recorder.toData();
+    await this.writer.finish(run, timeline);
+    return { run, timeline };
   }
 }
