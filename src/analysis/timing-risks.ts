@@ -7,6 +7,7 @@ import {
 import {
   gracePeriodTooShort, noGracefulDrain, noPreStop, rolloutsOverlap, singleReplica, unavailableWithoutSurge,
 } from './timing-rules-rollout.js';
+import { STRATEGY_RULES } from './timing-rules-strategy.js';
 
 export type { RuleEnv, TimingContext, TimingRisk, TimingRiskId } from './timing-types.js';
 export { TIMING_RISK_IDS } from './timing-types.js';
@@ -24,9 +25,9 @@ const ROLLOUT_RULES = [singleReplica, unavailableWithoutSurge, noPreStop, graceP
 export function timingRisks(s: Scenario, ctx: TimingContext = {}): TimingRisk[] {
   const env: RuleEnv = { rollout: estimateRollout(s), lifetime: credentialLifetime(s, ctx.authTokenTtlMs) };
   // The lease rules reason about ESO's refreshInterval. A strategy with its own timing (agent-template's
-  // LifetimeWatcher, init-renewer's renewer) would get wrong advice from them; its rules are still to come (issue 11).
+  // LifetimeWatcher, init-renewer's renewer, ...) gets its own rules instead.
   const ownTiming = s.delivery.strategy !== undefined && s.delivery.strategy !== 'secret-sync-restart';
-  const lease = ownTiming ? [] : LEASE_RULES;
+  const lease = ownTiming ? STRATEGY_RULES : LEASE_RULES;
   const rules = s.delivery.reload === 'restart' ? [...lease, ...ROLLOUT_RULES] : lease;
   const risks = rules.flatMap((rule) => rule(s, env));
   const rank = (r: TimingRisk) => (r.severity === 'danger' ? 0 : 1) * 100 + TIMING_RISK_IDS.indexOf(r.id);

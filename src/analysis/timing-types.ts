@@ -20,6 +20,8 @@ export interface TimingRisk {
 export const TIMING_RISK_IDS = [
   'expiry-before-refresh', 'max-ttl-cuts-lease', 'token-ttl-cuts-lease', 'pool-lifetime-with-none', 'lease-pile-up',
   'single-replica', 'unavailable-without-surge', 'no-prestop', 'grace-period-too-short', 'no-graceful-drain', 'rollouts-overlap',
+  // Each delivery strategy's own (timing-rules-strategy.ts).
+  'vso-overlap-short', 'renewer-max-ttl', 'signal-to-shell', 'static-pickup-gap', 'vault-env-restart-together', 'csi-credentials-die',
 ] as const;
 export type TimingRiskId = (typeof TIMING_RISK_IDS)[number];
 

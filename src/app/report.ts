@@ -11,6 +11,7 @@ import { renderJsonReport } from '../report/json-report.js';
 import { renderMarkdownReport } from '../report/markdown-report.js';
 import { renderJunitReport } from '../report/junit-report.js';
 import { failedAcrossRuns } from '../report/verdict-format.js';
+import { isStrategyComparison, strategyOf } from '../report/strategy-comparison.js';
 
 /** Every `--format` of `vaultctl report`. */
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
@@ -44,7 +45,8 @@ export async function report(rt: Runtime, opts: ReportOptions): Promise<void> {
     const run = await loadReportRun(resolve(rt.cwd, dir), { thresholds: overrides });
     runs.push({ ...run, dir });
   }
-  const labelled = uniqueLabels(runs);
+  // Runs of one scenario under different strategies (rotate-test --strategy) are told apart by their strategy.
+  const labelled = uniqueLabels(isStrategyComparison(runs) ? runs.map((r) => ({ ...r, label: strategyOf(r) })) : runs);
   const color = !opts.out && rt.stdout.isTTY && !rt.env.NO_COLOR;
   const text = await renderReport(labelled, opts.format, { color, version: opts.version });
   if (opts.out) {

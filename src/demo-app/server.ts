@@ -15,11 +15,16 @@
  * `Connection: close`, close kept-alive connections still idle after DRAIN_IDLE_CLOSE_MS, exit 0 when
  * every connection has ended or after DRAIN_TIMEOUT_MS) or the default immediate death.
  * SIGHUP: reload CREDENTIALS_FILE.
+ * Vault mode (strategy `direct`, ./vault-lease.ts): VAULT_ADDR + VAULT_TOKEN + VAULT_CREDS_PATH
+ * (e.g. database/creds/app) replace PGUSER/PGPASSWORD/CREDENTIALS_FILE: the app reads its own
+ * credentials, renews the lease, swaps its pool before max TTL, and revokes the old lease after
+ * VAULT_REVOKE_AFTER_MS (5000) unless VAULT_REVOKE_OLD_LEASE=0. SIGHUP is ignored in this mode.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import pg from 'pg';
+import { startVaultLease } from './vault-lease.js';
 
 const env = process.env;
 
@@ -49,6 +54,7 @@ const gracefulDrain = env.GRACEFUL_DRAIN !== '0';
 const drainTimeoutMs = intEnv('DRAIN_TIMEOUT_MS', 25000);
 const idleCloseDelayMs = intEnv('DRAIN_IDLE_CLOSE_MS', 1000);
 const credentialsFile = env.CREDENTIALS_FILE || undefined;
+const vaultMode = Boolean(env.VAULT_ADDR && env.VAULT_TOKEN && env.VAULT_CREDS_PATH);
 const demoTable = env.DEMO_TABLE || 'vaultctl_demo';
 // Spliced into SQL unquoted, so it must be a plain identifier; unquoted, it folds to lower case as the user's DDL did.
 if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(demoTable)) {
@@ -92,12 +98,13 @@ function createPool(creds: Creds): pg.Pool {
 
 let creds: Creds;
 try {
-  creds = readCredentials();
+  creds = vaultMode ? { username: '', password: '' } : readCredentials();
 } catch (err) {
   log('config_error', { message: (err as Error).message });
   process.exit(2);
 }
-let pool = createPool(creds);
+// Vault mode: no pool until the first credentials are read (requests answer 503 no_credentials).
+let pool: pg.Pool | undefined = vaultMode ? undefined : createPool(creds);
 let ready = false;
 let draining = false;
 /** Set once draining has closed the idle keep-alive connections; later idle ones close at once. */
@@ -115,6 +122,7 @@ function runRequestQuery(): Promise<void> {
     // A callback, not `await pool.connect()`: a session ended right after its login (57P01 in the same
     // read as the login's last message) emits 'error' on the client before an await would resume,
     // and unhandled while checked out that would crash the app. The listener must be on at once.
+    if (!pool) return reject(Object.assign(new Error('no credentials yet'), { code: 'no_credentials' }));
     pool.connect((connectErr, client) => {
       if (connectErr || !client) return reject(connectErr);
       let broken: Error | undefined;
@@ -183,6 +191,7 @@ server.listen(port, host, () => {
 async function waitUntilReady(): Promise<void> {
   while (!draining) {
     try {
+      if (!pool) throw new Error('no credentials yet');
       await pool.query('SELECT 1');
       ready = true;
       log('ready');
@@ -212,7 +221,8 @@ async function drain(): Promise<void> {
     log('drain_timeout', { inFlight });
     server.closeAllConnections();
   }
-  await pool.end().catch(() => undefined);
+  await vaultLease?.stop();
+  await pool?.end().catch(() => undefined);
   log('exit', { code: 0 });
   process.exit(0);
 }
@@ -221,7 +231,8 @@ async function drain(): Promise<void> {
 if (gracefulDrain) process.on('SIGTERM', () => void drain());
 
 process.on('SIGHUP', () => {
-  if (!credentialsFile || draining) return;
+  // Vault mode: the app's own lease decides; a file vaultctl may still render is not its credentials.
+  if (!credentialsFile || vaultMode || draining) return;
   let next: Creds;
   try {
     next = readCredentials();
@@ -229,10 +240,27 @@ process.on('SIGHUP', () => {
     log('reload_failed', { message: (err as Error).message });
     return;
   }
+  swapPool(next);
+  log('reloaded', { username: creds.username });
+});
+
+/** New credentials: new queries go to a new pool; queries already running on the old one finish, its clients close as released. */
+function swapPool(next: Creds): void {
   const old = pool;
   creds = next;
   pool = createPool(creds);
-  log('reloaded', { username: creds.username });
-  // Queries already running on the old pool finish; its clients close as they are released.
-  old.end().catch(() => undefined);
-});
+  old?.end().catch(() => undefined);
+}
+
+const vaultLease = vaultMode
+  ? startVaultLease({
+    addr: env.VAULT_ADDR ?? '', token: env.VAULT_TOKEN ?? '', credsPath: env.VAULT_CREDS_PATH ?? '',
+    revokeOldLease: env.VAULT_REVOKE_OLD_LEASE !== '0', revokeAfterMs: intEnv('VAULT_REVOKE_AFTER_MS', 5000),
+    log,
+    use: (c) => {
+      const replacing = pool !== undefined;
+      swapPool(c);
+      if (replacing) log('vault_pool_swapped', { leaseId: c.leaseId });
+    },
+  })
+  : undefined;

@@ -28,4 +28,21 @@ export interface CredentialIssuer {
   onExpired(listener: (leaseId: string) => void): void;
   /** Revokes every outstanding lease this issuer created and releases its resources. */
   close(): Promise<void>;
+  /**
+   * A database static role (Vault `database/static-roles/:name`, facts file §8): the one database
+   * user, created on the first call, and its current password. Static credentials have no lease:
+   * `leaseId` names the static role, is in `outstanding()` until `revoke(leaseId)` or `close()` drops
+   * the user. Absent: the issuer has no static roles.
+   */
+  staticCredentials?(): Promise<Credentials>;
+  /** Rotates the static role's password in place (same username); the old one fails new logins at once. */
+  rotateStatic?(): Promise<Credentials>;
+  /**
+   * strategy `direct`: a lease the app created through this issuer's Vault with `ttlMs` left (again
+   * after each renewal). Tracked like the issuer's own: `onExpired` at its end, revoked by `close()`.
+   * Absent: the issuer cannot reach leases it did not create (the direct issuer).
+   */
+  adopt?(leaseId: string, ttlMs: number): void;
+  /** strategy `direct`: the app revoked a lease it created; stop tracking it. */
+  release?(leaseId: string): void;
 }

@@ -7,7 +7,8 @@ export type RunEvent =
   | { t: number; type: 'load_started' }
   | { t: number; type: 'load_finished' }
   | { t: number; type: 'run_finished' }
-  | { t: number; type: 'credentials_issued'; leaseId: string; username: string; ttlMs: number; issuer: string }
+  /** `replica`: per-replica credentials (csi, vault-env) name the replica they were issued for. */
+  | { t: number; type: 'credentials_issued'; leaseId: string; username: string; ttlMs: number; issuer: string; replica?: string }
   | { t: number; type: 'rotation_triggered'; trigger: RotationTrigger; leaseId?: string }
   | { t: number; type: 'credentials_reloaded'; leaseId: string; replicas: number }
   | { t: number; type: 'rollout_started'; revision: number; trigger: RotationTrigger; replicas: number }
@@ -42,6 +43,11 @@ export type RunEvent =
    */
   | { t: number; type: 'lease_renewed'; leaseId: string; ttlMs: number; capped: boolean }
   | { t: number; type: 'lease_revoked'; leaseId: string; reason: 'revoke' | 'cleanup' }
+  /**
+   * static-role: the static role's password was rotated in place (same `username`); new logins with
+   * the old one fail from now on. Static credentials have no lease: `leaseId` names the static role.
+   */
+  | { t: number; type: 'password_rotated'; leaseId: string; username: string }
   | { t: number; type: 'warning'; message: string }
   /**
    * kubernetes target: the app's Secret changed (ESO wrote new credentials). `refreshTime` is the
@@ -51,8 +57,9 @@ export type RunEvent =
   /** kubernetes target: Vault leases under `<mount>/creds/<role>/` counted before or after the load. */
   | { t: number; type: 'leases_counted'; phase: 'before' | 'after'; count: number };
 
-/** What caused a rotation or rollout. */
-export type RotationTrigger = 'initial' | 'refresh' | 'at' | 'revoke' | 'force-sync' | 'rotate-root' | 'expiry' | 'renew';
+/** What caused a rotation or rollout (`rotation-period`: a static role's scheduled password rotation). */
+export type RotationTrigger =
+  | 'initial' | 'refresh' | 'at' | 'revoke' | 'force-sync' | 'rotate-root' | 'expiry' | 'renew' | 'rotation-period';
 
 export type RunEventType = RunEvent['type'];
 

@@ -7,6 +7,10 @@ import type { LoadSummary } from '../ports/load.js';
 import type { ReportRun } from './report-run.js';
 import type { Incompleteness } from '../analysis/completeness.js';
 import { runWarnings } from './run-notes.js';
+import { isStrategyComparison } from './strategy-comparison.js';
+import { jsonComparison, jsonStrategy, type JsonRunStrategy, type JsonStrategyComparison } from './json-strategy.js';
+
+export type { JsonRunStrategy, JsonStrategyComparison, JsonStrategyRow } from './json-strategy.js';
 
 /** Version of the JSON report; bumped only when a documented key changes meaning or goes away. */
 export const JSON_REPORT_SCHEMA_VERSION = 1;
@@ -25,6 +29,8 @@ export interface JsonReport {
   pass: boolean;
   /** One entry per results directory, in the order given. */
   runs: JsonReportRun[];
+  /** Present when the runs compare delivery strategies (each run a different one): the ranking. */
+  comparison?: JsonStrategyComparison;
 }
 
 /** One run (one results directory). */
@@ -57,6 +63,13 @@ export interface JsonReportRun {
   rotations: Partial<Record<RotationTrigger, number>>;
   /** Leases issued, expired, revoked, and outstanding at the end of the log. */
   leases: { issued: number; expired: number; revoked: number; outstanding: number };
+  /**
+   * The delivery strategy and its costs: `name`, `restarts` {rollouts, inPlaceRestarts, reloads}
+   * and `leases` (issued, renewed, revoked by the run, expired, outstandingAtEnd, vaultCalls, the
+   * `live` step series [{tMs, live}] on the run clock and its `peak`). Present in strategy
+   * comparisons and for runs whose scenario sets `delivery.strategy`.
+   */
+  strategy?: JsonRunStrategy;
   /**
    * The load generator's own totals over the whole load (warm-up included): `model` (`open` |
    * `closed`), `scheduled`, `sent`, `completed` (answered), `errors`, `timeouts`, `notSent`,
@@ -147,15 +160,17 @@ export function renderJsonReport(runs: readonly ReportRun[], toolVersion: string
 
 /** The JSON report as an object (keys in documented order). */
 export function jsonReport(runs: readonly ReportRun[], toolVersion: string): JsonReport {
+  const strategies = isStrategyComparison(runs);
   return {
     schemaVersion: JSON_REPORT_SCHEMA_VERSION,
     tool: { name: 'vaultctl', version: toolVersion },
     pass: runs.every((r) => r.verdict.pass),
-    runs: runs.map(jsonRun),
+    runs: runs.map((r) => jsonRun(r, strategies)),
+    ...(strategies ? { comparison: jsonComparison(runs) } : {}),
   };
 }
 
-function jsonRun(r: ReportRun): JsonReportRun {
+function jsonRun(r: ReportRun, strategies: boolean): JsonReportRun {
   const a = r.analysis;
   const s = r.run.scenario;
   return {
@@ -173,6 +188,7 @@ function jsonRun(r: ReportRun): JsonReportRun {
     overall: jsonWindow(a.overall),
     rotations: { ...a.rotations },
     leases: { ...a.leases },
+    ...(strategies || s.delivery?.strategy !== undefined ? { strategy: jsonStrategy(r) } : {}),
     ...(r.run.load ? { load: { ...r.run.load } } : {}),
     warnings: runWarnings(r),
     verdict: { pass: r.verdict.pass, results: r.verdict.results.map(jsonResult),

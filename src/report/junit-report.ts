@@ -1,6 +1,7 @@
 import type { RunAnalysis } from '../analysis/analyze.js';
 import type { ThresholdResult } from '../analysis/verdict-types.js';
 import type { ReportRun } from './report-run.js';
+import { compareStrategies, isStrategyComparison, type StrategyRow } from './strategy-comparison.js';
 import { formatLimit, formatMetricValue, isCheck, resultDetail, resultName } from './verdict-format.js';
 
 /**
@@ -12,9 +13,12 @@ import { formatLimit, formatMetricValue, isCheck, resultDetail, resultName } fro
  * message holds the observed value. Checks (a failed rotation, a database failure, an incomplete
  * run) are testcases named by what happened, e.g. `rotation at 16.0s (refresh) failed`, whose
  * failure message is the error or what is missing. `time` is the judged window's length in seconds.
+ * Runs of distinct delivery strategies (a strategy comparison) give one suite per strategy named
+ * `vaultctl.<strategy>`, in the order given, with its rank, failures and leases left as properties.
  */
 export function renderJunitReport(runs: readonly ReportRun[]): string {
-  const suites = runs.map(suite);
+  const ranked = isStrategyComparison(runs) ? compareStrategies(runs).rows : undefined;
+  const suites = runs.map((r, i) => suite(r, ranked?.find((x) => x.position === i)));
   const tests = runs.reduce((n, r) => n + r.verdict.results.length, 0);
   const failures = runs.reduce((n, r) => n + r.verdict.results.filter((x) => !x.pass).length, 0);
   const time = runs.reduce((t, r) => t + measuredSeconds(r.analysis), 0);
@@ -23,12 +27,14 @@ export function renderJunitReport(runs: readonly ReportRun[]): string {
     suites.join('') + '</testsuites>\n';
 }
 
-function suite(run: ReportRun): string {
-  const name = `vaultctl.${run.label}`;
+function suite(run: ReportRun, strategy?: StrategyRow): string {
+  const name = `vaultctl.${strategy?.strategy ?? run.label}`;
   const results = run.verdict.results;
   const failed = results.filter((r) => !r.pass).length;
+  const ranking = strategy === undefined ? [] : [['strategy', strategy.strategy], ['rank', String(strategy.rank)],
+    ['failures', String(strategy.failures)], ['leases left', String(strategy.leases.outstandingAtEnd)]];
   const props = [['dir', run.dir], ['scenario', run.run.scenario.name], ['source', run.run.scenario.source],
-    ['status', run.run.status], ...(run.run.error ? [['error', run.run.error]] : [])]
+    ['status', run.run.status], ...(run.run.error ? [['error', run.run.error]] : []), ...ranking]
     .map(([k, v]) => `      <property name="${xml(k)}" value="${xml(v)}"/>\n`).join('');
   const cases = results.map((r) => testcase(name, r, run.analysis)).join('');
   return `  <testsuite name="${xml(name)}" tests="${results.length}" failures="${failed}" errors="0" skipped="0" ` +

@@ -2,6 +2,8 @@ import type { RolloutStats } from '../analysis/analyze.js';
 import type { WindowStats } from '../analysis/stats.js';
 import type { ReportRun } from './report-run.js';
 import { compareRows } from './compare-table.js';
+import { compareStrategies, isStrategyComparison } from './strategy-comparison.js';
+import { RANKING_SENTENCE, STRATEGY_FIGURES, STRATEGY_NOTES } from './strategy-report.js';
 import { formatMs, sentAsked } from './text-table.js';
 import { databaseCauseSentence, loadSentence, runWarnings, startupSentence } from './run-notes.js';
 import { formatLatency, formatMetricValue, formatRate, isCheck, resultSubject, verdictWord } from './verdict-format.js';
@@ -10,16 +12,29 @@ import { formatLatency, formatMetricValue, formatRate, isCheck, resultSubject, v
  * The `--format markdown` report, GitHub-flavoured, for `$GITHUB_STEP_SUMMARY` and PR comments:
  * a heading with ✅/❌ per run, warnings (an incomplete run, a schedule not delivered, missing
  * rollouts, failed rotations), the rollout table, the baseline and overall rows, what the load
- * generator sent, and a table of threshold results. Several runs get a comparison table (one column per run) first.
+ * generator sent, and a table of threshold results. Several runs get a comparison table (one column per run) first;
+ * runs of distinct delivery strategies get the ranked strategy table and the recommendation instead.
  */
 export function renderMarkdownReport(runs: readonly ReportRun[]): string {
   if (runs.length === 1) return renderRunMarkdown(runs[0], '##');
+  if (isStrategyComparison(runs)) return renderStrategyMarkdown(runs);
   const failed = runs.filter((r) => !r.verdict.pass).length;
   const head = `## ${failed ? '❌' : '✅'} vaultctl: ${runs.length} runs compared` +
     `${failed ? ` (${failed} failed)` : ''}\n\n`;
   const rows = [['', ...runs.map((r) => md(r.label))], ...compareRows(runs).map((r) => [r.figure, ...r.cells.map(md)])];
   const table = mdTable(rows, ['left', ...runs.map((): Side => 'right')]);
   return head + table + '\n\n' + runs.map((r) => renderRunMarkdown(r, '###')).join('\n');
+}
+
+function renderStrategyMarkdown(runs: readonly ReportRun[]): string {
+  const cmp = compareStrategies(runs);
+  const failed = runs.filter((r) => !r.verdict.pass).length;
+  const head = `## ${failed ? '❌' : '✅'} vaultctl: ${runs.length} strategies compared` +
+    `${failed ? ` (${failed} failed)` : ''}\n\n`;
+  const rows = [['', ...cmp.rows.map((r) => md(r.strategy))], ...STRATEGY_FIGURES.map((f) => [f.figure, ...cmp.rows.map((r) => md(f.cell(r)))])];
+  const table = mdTable(rows, ['left', ...cmp.rows.map((): Side => 'right')]);
+  return head + `**${md(cmp.recommendation)}**\n\n` + table + `\n\n${md(`${RANKING_SENTENCE}; ${STRATEGY_NOTES}`)}\n\n` +
+    runs.map((r) => renderRunMarkdown(r, '###')).join('\n');
 }
 
 /** One run's section under a heading of the given level. */

@@ -1,6 +1,8 @@
 import type { ReportRun } from './report-run.js';
 import { loadSentence, runWarnings, startupSentence, databaseCauseSentence, type NotedRun } from './run-notes.js';
 import { renderCompareText } from './compare-table.js';
+import { isStrategyComparison } from './strategy-comparison.js';
+import { renderStrategyText } from './strategy-report.js';
 import { layoutTable } from './table-layout.js';
 import { formatMs, renderRunTable } from './text-table.js';
 import { formatRate, resultDetail, resultName, verdictWord } from './verdict-format.js';
@@ -13,11 +15,12 @@ export interface TextReportOptions {
 
 /**
  * The `--format text` report: one run prints its rollout table and verdict lines; several runs
- * print a comparison (one column per run) and then each run's own table and verdict.
+ * print a comparison (one column per run) and then each run's own table and verdict. Runs of
+ * distinct delivery strategies (isStrategyComparison) print the ranked strategy table instead.
  */
 export function renderTextReport(runs: readonly ReportRun[], opts: TextReportOptions): string {
   const parts = runs.map((r) => renderRunText(r, opts, runs.length > 1));
-  if (runs.length > 1) parts.unshift(renderCompareText(runs));
+  if (runs.length > 1) parts.unshift(isStrategyComparison(runs) ? renderStrategyText(runs) : renderCompareText(runs));
   return parts.join('\n');
 }
 

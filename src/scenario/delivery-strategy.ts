@@ -1,3 +1,4 @@
+import { DURATION_PATTERN, parseDuration } from './duration.js';
 import type { PathIssue } from './path-issue.js';
 
 /*
@@ -19,7 +20,7 @@ export type DeliveryStrategyName = (typeof DELIVERY_STRATEGY_NAMES)[number];
  * with the wrong model. The local list is the table of src/targets/local/strategies/index.ts.
  */
 export const IMPLEMENTED_STRATEGIES: Readonly<Record<'local' | 'kubernetes', readonly DeliveryStrategyName[]>> = {
-  local: ['secret-sync-restart', 'agent-template', 'init-renewer'],
+  local: ['secret-sync-restart', 'agent-template', 'init-renewer', 'vso', 'static-role', 'csi', 'vault-env', 'direct'],
   // The lab is ESO + Wave: a synced Secret and a rolling restart.
   kubernetes: ['secret-sync-restart'],
 };
@@ -44,13 +45,24 @@ export function agentPickupOf(d: { strategy?: DeliveryStrategyName; pickup?: (ty
   return d.pickup ?? (d.strategy === 'agent-template' ? 'reread' : 'signal');
 }
 
+/** What carries a static role's password to the app (src/strategies/static-role.ts StaticRoleParams.carrier). */
+export const STATIC_ROLE_CARRIERS = ['vso', 'agent-template', 'secret-sync-restart'] as const;
+
 /** Which strategy each strategy-only key belongs to. */
 const OWNER: Readonly<Record<string, DeliveryStrategyName>> = {
   pickup: 'agent-template', renewEvery: 'init-renewer', renewIncrement: 'init-renewer',
+  renewalPercent: 'vso', revoke: 'vso',
+  rotationPeriod: 'static-role', carrier: 'static-role',
+  enableSecretRotation: 'csi', rotationPollInterval: 'csi', agentCache: 'csi',
+  killAfter: 'vault-env', startSpread: 'vault-env',
+  revokeOldLease: 'direct', revokeAfter: 'direct',
 };
 
-/** Cross-key rules of `delivery.strategy` (the raw `delivery` map; a wrong type is left to the schema). */
-export function deliveryStrategyIssues(delivery: Record<string, unknown>, target: unknown): PathIssue[] {
+/**
+ * Cross-key rules of `delivery.strategy` (the raw `delivery` map; a wrong type is left to the schema).
+ * `issuer` is the raw `credentials.issuer` (absent: direct).
+ */
+export function deliveryStrategyIssues(delivery: Record<string, unknown>, target: unknown, issuer?: unknown): PathIssue[] {
   const strategy = delivery.strategy;
   if (typeof strategy !== 'string' || !(DELIVERY_STRATEGY_NAMES as readonly string[]).includes(strategy)) {
     return Object.keys(OWNER).filter((k) => k in delivery)
@@ -69,14 +81,45 @@ export function deliveryStrategyIssues(delivery: Record<string, unknown>, target
     }
     return issues;
   }
+  if (name === 'static-role') issues.push(...staticRoleIssues(delivery, issuer));
   // The other strategies bring their own timing and pickup: ESO's knobs do not apply.
   if ('reload' in delivery) issues.push({ path: ['delivery', 'reload'], message: `reload applies to secret-sync-restart only${name === 'agent-template' ? '; use delivery.pickup' : ''}` });
   const refresh = delivery.refreshInterval;
-  if (refresh !== undefined && refresh !== 0 && refresh !== '0') {
+  // static-role carried by ESO: refreshInterval is that ESO's.
+  const esoCarrier = name === 'static-role' && delivery.carrier === 'secret-sync-restart';
+  if (!esoCarrier && refresh !== undefined && refresh !== 0 && refresh !== '0') {
     issues.push({ path: ['delivery', 'refreshInterval'], message: `refreshInterval is ESO's (secret-sync-restart); ${name} fetches new credentials on its own schedule` });
+  }
+  // csi on the local target: each replica's own mounted file (the env-from-synced-Secret pickup is not modelled);
+  // vault-env: env at exec, facts file §5.
+  if (name === 'csi' && delivery.via !== 'file') {
+    issues.push({ path: ['delivery', 'via' in delivery ? 'via' : 'strategy'], message: 'csi mounts a file per replica: it needs via: file' });
+  }
+  if (name === 'vault-env' && delivery.via === 'file') {
+    issues.push({ path: ['delivery', 'via'], message: 'vault-env passes credentials as env at exec: it needs via: env' });
   }
   if (name === 'agent-template' && delivery.via !== 'file') {
     issues.push({ path: ['delivery', 'via' in delivery ? 'via' : 'strategy'], message: 'agent-template renders a file: it needs via: file' });
+  }
+  return issues;
+}
+
+/**
+ * static-role: the agent carrier renders a file (via: file); the vault issuer has no static-role
+ * support in the local target yet (the direct issuer runs Vault's rotation SQL itself).
+ */
+function staticRoleIssues(delivery: Record<string, unknown>, issuer: unknown): PathIssue[] {
+  const issues: PathIssue[] = [];
+  if (delivery.carrier === 'agent-template' && delivery.via !== 'file') {
+    issues.push({ path: ['delivery', 'via' in delivery ? 'via' : 'carrier'], message: 'carrier agent-template renders a file: it needs via: file' });
+  }
+  const period = delivery.rotationPeriod;
+  // Vault refuses a rotation_period under 5s (stack-facts §C "Static roles").
+  if (typeof period === 'string' && DURATION_PATTERN.test(period) && (period === '0' || parseDuration(period) < 5000)) {
+    issues.push({ path: ['delivery', 'rotationPeriod'], message: 'rotationPeriod must be at least 5s (Vault\'s minimum rotation_period)' });
+  }
+  if (issuer === 'vault') {
+    issues.push({ path: ['delivery', 'strategy'], message: 'strategy static-role runs with credentials.issuer: direct only (Vault static roles are not wired in the local target yet)' });
   }
   return issues;
 }

@@ -85,8 +85,14 @@ export const SETUP_DESCRIPTIONS: DescriptionTable = {
     'every `refreshInterval`, rolling restart (what `reload: restart`/`none` mean). `agent-template`: a Vault agent ' +
     'template file, renewed by a LifetimeWatcher and re-fetched near `maxTtl`, picked up per `pickup` (what `reload: signal` ' +
     'means, then with `refreshInterval` timing). `init-renewer`: fetched once at start, renewed every `renewEvery` until ' +
-    '`maxTtl`, then new logins fail until a restart. Absent: derived from `reload`. `vso`, `csi`, `vault-env`, ' +
-    '`static-role` and `direct` are refused for now; on Kubernetes only `secret-sync-restart`.',
+    '`maxTtl`, then new logins fail until a restart. `vso`: renewed at `renewalPercent`, new credentials and a rolling ' +
+    'restart when a renewal is capped by `maxTtl`, the old lease left to expire. `static-role`: one user, its password ' +
+    'rotated every `rotationPeriod`, delivered by `carrier` (direct issuer only). `direct`: the app reads, renews and ' +
+    'replaces its own lease through Vault (needs `credentials.issuer: vault`, else exit 3), revoking the old one per ' +
+    '`revokeOldLease`. `csi`: a file per replica (its own user) mounted at its start, re-minted every ' +
+    '`rotationPollInterval` with `enableSecretRotation` (needs `via: file`). `vault-env`: env per container at exec, renewed ' +
+    'until `maxTtl`, then SIGTERM and an in-place restart with new credentials. Absent: derived from `reload`. On ' +
+    'Kubernetes only `secret-sync-restart`.',
   'delivery.pickup':
     '`agent-template` only: how the app learns of a re-rendered file. `signal`: SIGHUP, as `agent-inject-command` ' +
     'with `pkill -HUP`; `reread`: nothing is sent, the app must watch the file itself (upstream\'s default, no command); ' +
@@ -97,6 +103,44 @@ export const SETUP_DESCRIPTIONS: DescriptionTable = {
   'delivery.renewIncrement':
     '`init-renewer` only: the increment each renewal asks for (`sys/leases/renew`), capped by `maxTtl`; the first capped ' +
     'answer makes the renewer exit. Default `1h` (upstream).',
+  // csi: ../shared/reference/delivery-strategies.md §3 and §0.2; vault-env: §5.
+  'delivery.enableSecretRotation':
+    '`csi` only: the CSI driver\'s `enableSecretRotation`. Each replica\'s mount is re-read every `rotationPollInterval`; ' +
+    'without `agentCache` every poll mints a new lease and rewrites that replica\'s file. Default `false` (upstream): ' +
+    'credentials only at each replica\'s start.',
+  'delivery.rotationPollInterval':
+    '`csi` only: the driver\'s `rotationPollInterval`, a duration counted from each replica\'s mount. Default `2m` (upstream).',
+  'delivery.agentCache':
+    '`csi` only: vault-helm `csi.agent.enabled`. The agent renews the lease and polls return it until max TTL ' +
+    '(UNVERIFIED, facts §0.2); `false`: the provider alone, every poll a new unrenewed lease. Default `true` (upstream).',
+  'delivery.killAfter':
+    '`vault-env` only: after its lease watcher returns, vault-env sends the app SIGTERM and SIGKILL this long later; the ' +
+    'container then restarts in place with new credentials. Default `10s` (upstream).',
+  // direct: facts file §7 (step 4: revoking the old lease is optional).
+  'delivery.revokeOldLease':
+    '`direct` only: after reading new credentials and swapping its pool, the app revokes its old lease ' +
+    '(`sys/leases/revoke`) once `revokeAfter` has passed, unless the old lease ends first. `false`: it is left to ' +
+    'expire. Default `true` (vaultctl\'s; upstream\'s sample leaves it optional).',
+  'delivery.revokeAfter':
+    '`direct` only: how long the old pool drains before the app revokes its old lease. Default `5s`.',
+  'delivery.startSpread':
+    '`vault-env` only: spread the replicas\' first starts evenly over this span, so their leases reach max TTL (and ' +
+    'their in-place restarts come) at different times. Default `0`: together, as a Deployment starts them.',
+  // vso: facts file §1, §0.3; static-role: §8, §0.1.
+  'delivery.renewalPercent':
+    '`vso` only: the VaultDynamicSecret `renewalPercent` (0–90). VSO renews the lease at this percent of it plus 10 % ' +
+    '(vaultctl leaves out VSO\'s random −0–10 % so runs repeat); new credentials and a rolling restart come only when a ' +
+    'renewal is cut short by `maxTtl`. Default `67` (upstream).',
+  'delivery.revoke':
+    '`vso` only: the VaultDynamicSecret `revoke`. VSO revokes the live lease only when the VaultDynamicSecret is deleted ' +
+    '(here: at the end of the run), never a lease it replaced: those live until their `maxTtl` either way. Default `false`.',
+  'delivery.rotationPeriod':
+    '`static-role` only: the static role\'s `rotation_period` (min 5s). One database user for the whole run; its password ' +
+    'is rotated in place this often and new logins with the old one fail (28P01) until the carrier delivers it. Default `1h`.',
+  'delivery.carrier':
+    '`static-role` only: what carries the password to the app. `vso`: rolling restart 0.5 s after each rotation; ' +
+    '`agent-template`: file re-rendered and SIGHUP 1 s after (needs `via: file`); `secret-sync-restart`: ESO, at its first ' +
+    '`refreshInterval` tick at or after the rotation, then a rolling restart. Default `vso`.',
   'delivery.via':
     'How a replica receives credentials: `env` (default) sets `PGUSER`/`PGPASSWORD` when it starts; `file` writes ' +
     '`{"username","password"}` to the JSON file named by `CREDENTIALS_FILE`. Local target.',

@@ -20,9 +20,27 @@ import { WORKLOAD_DESCRIPTIONS } from './descriptions-workload.js';
  */
 export type DescriptionTable = Readonly<Record<string, string>>;
 
+/**
+ * `strategies.<name>` entries hold `delivery` keys (all but `strategy`), so each says what its
+ * `delivery` twin says.
+ */
+function strategyEntryDescriptions(table: DescriptionTable): DescriptionTable {
+  const out: Record<string, string> = {
+    strategies: 'Each delivery strategy\'s own settings (`delivery` keys), merged over `delivery` when the scenario runs ' +
+      'with that strategy: its `delivery.strategy`, or each strategy of `vaultctl rotate-test --strategy a,b|all`. ' +
+      'Lets one scenario compare strategies whose knobs the others refuse.',
+  };
+  for (const [path, text] of Object.entries(table)) {
+    const key = /^delivery\.([A-Za-z]+)$/.exec(path)?.[1];
+    if (key && key !== 'strategy') out[`strategies.*.${key}`] = text;
+  }
+  return out;
+}
+
 /** The whole table, one section per file so each stays readable. */
 export const SCENARIO_DESCRIPTIONS: DescriptionTable = {
   ...SETUP_DESCRIPTIONS,
   ...WORKLOAD_DESCRIPTIONS,
   ...LOAD_DESCRIPTIONS,
+  ...strategyEntryDescriptions(SETUP_DESCRIPTIONS),
 };

@@ -74,6 +74,28 @@ export interface DeliverySpec {
   renewEveryMs?: number;
   /** init-renewer: the increment each renewal asks for (absent: upstream's 1h). */
   renewIncrementMs?: number;
+  /** vso: VaultDynamicSecret `renewalPercent` (absent: upstream's 67; capped at 90 as VSO does). */
+  renewalPercent?: number;
+  /** vso: VaultDynamicSecret `revoke`: revoke the live lease when the VDS is deleted (the end of the run). */
+  revoke?: boolean;
+  /** static-role: the static role's `rotation_period` (absent: 1h). */
+  rotationPeriodMs?: number;
+  /** static-role: what carries the password to the app (absent: vso). */
+  carrier?: 'vso' | 'agent-template' | 'secret-sync-restart';
+  /** csi: the driver's `enableSecretRotation` (absent: upstream's false). */
+  enableSecretRotation?: boolean;
+  /** csi: the driver's `rotationPollInterval` (absent: upstream's 2m). */
+  rotationPollIntervalMs?: number;
+  /** csi: vault-helm `csi.agent.enabled`, the provider's agent cache (absent: upstream's true). */
+  agentCache?: boolean;
+  /** vault-env: SIGTERM → SIGKILL delay of the daemon (absent: upstream's 10s). */
+  killAfterMs?: number;
+  /** vault-env: the replicas' first starts spread evenly over this span (absent: 0, together). */
+  startSpreadMs?: number;
+  /** direct: the app revokes its old lease after swapping its pool (absent: vaultctl's true). */
+  revokeOldLease?: boolean;
+  /** direct: the old pool's drain before that revoke (absent: 5s). */
+  revokeAfterMs?: number;
 }
 
 export interface WorkloadSpec {

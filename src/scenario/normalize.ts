@@ -98,9 +98,21 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
   if (d.pickup !== undefined) scenario.delivery.pickup = d.pickup;
   if (d.renewEvery !== undefined) scenario.delivery.renewEveryMs = ms(d.renewEvery);
   if (d.renewIncrement !== undefined) scenario.delivery.renewIncrementMs = ms(d.renewIncrement);
+  if (d.renewalPercent !== undefined) scenario.delivery.renewalPercent = d.renewalPercent;
+  if (d.revoke !== undefined) scenario.delivery.revoke = d.revoke;
+  if (d.rotationPeriod !== undefined) scenario.delivery.rotationPeriodMs = ms(d.rotationPeriod);
+  if (d.carrier !== undefined) scenario.delivery.carrier = d.carrier;
+  if (d.enableSecretRotation !== undefined) scenario.delivery.enableSecretRotation = d.enableSecretRotation;
+  if (d.rotationPollInterval !== undefined) scenario.delivery.rotationPollIntervalMs = ms(d.rotationPollInterval);
+  if (d.agentCache !== undefined) scenario.delivery.agentCache = d.agentCache;
+  if (d.killAfter !== undefined) scenario.delivery.killAfterMs = ms(d.killAfter);
+  if (d.startSpread !== undefined) scenario.delivery.startSpreadMs = ms(d.startSpread);
+  if (d.revokeOldLease !== undefined) scenario.delivery.revokeOldLease = d.revokeOldLease;
+  if (d.revokeAfter !== undefined) scenario.delivery.revokeAfterMs = ms(d.revokeAfter);
   // Today's knob, mapped: what running replicas do when credentials change.
   if (d.strategy === 'agent-template') scenario.delivery.reload = agentPickupOf(d) === 'restart' ? 'restart' : 'signal';
   if (d.strategy === 'init-renewer') scenario.delivery.reload = 'none';
+  if (d.strategy === 'static-role') scenario.delivery.reload = d.carrier === 'agent-template' ? 'signal' : 'restart';
   return scenario;
 }
 

@@ -57,6 +57,8 @@ interface SchemaDef {
   shape?: Record<string, { _zod: { def: SchemaDef } }>;
   innerType?: { _zod: { def: SchemaDef } };
   element?: { _zod: { def: SchemaDef } };
+  /** A record's values (`strategies:` entries). */
+  valueType?: { _zod: { def: SchemaDef } };
   options?: { _zod: { def: SchemaDef } }[];
 }
 
@@ -71,6 +73,7 @@ export function knownKeys(path: readonly (string | number)[], root: z.ZodType = 
     defs = defs.flatMap((d) => {
       if (d.type === 'object' && typeof seg === 'string' && d.shape?.[seg]) return [d.shape[seg]._zod.def];
       if (d.type === 'array' && typeof seg === 'number' && d.element) return [d.element._zod.def];
+      if (d.type === 'record' && typeof seg === 'string' && d.valueType) return [d.valueType._zod.def];
       return [];
     });
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_PICKUPS, DELIVERY_STRATEGY_NAMES } from './delivery-strategy.js';
+import { AGENT_PICKUPS, DELIVERY_STRATEGY_NAMES, STATIC_ROLE_CARRIERS } from './delivery-strategy.js';
 import { DURATION_PATTERN } from './duration.js';
 
 /** The only file format this version reads. */
@@ -82,6 +82,20 @@ const deliverySchema = z.strictObject({
   pickup: z.enum(AGENT_PICKUPS).optional(),
   renewEvery: durationSchema.optional(),
   renewIncrement: durationSchema.optional(),
+  // vso (the CRD allows 0–90) and static-role parameters.
+  renewalPercent: z.int().min(0).max(90).optional(),
+  revoke: z.boolean().optional(),
+  rotationPeriod: durationSchema.optional(),
+  carrier: z.enum(STATIC_ROLE_CARRIERS).optional(),
+  // csi and vault-env parameters (src/strategies/csi.ts, vault-env.ts).
+  enableSecretRotation: z.boolean().optional(),
+  rotationPollInterval: durationSchema.optional(),
+  agentCache: z.boolean().optional(),
+  killAfter: durationSchema.optional(),
+  startSpread: durationSchema.optional(),
+  // direct parameters (src/strategies/direct.ts).
+  revokeOldLease: z.boolean().optional(),
+  revokeAfter: durationSchema.optional(),
 });
 
 /** `200-299` or a single code; a YAML number like `200` is accepted as well. */
@@ -212,6 +226,11 @@ export const scenarioFileSchema = z.strictObject({
   database: databaseSchema.prefault({}),
   credentials: credentialsSchema.prefault({}),
   delivery: deliverySchema.prefault({}),
+  /**
+   * Each strategy's own delivery settings, merged over `delivery` when the scenario runs with that
+   * strategy (`delivery.strategy`, or `rotate-test --strategy`; src/scenario/strategy-variant.ts).
+   */
+  strategies: z.partialRecord(z.enum(DELIVERY_STRATEGY_NAMES), deliverySchema.omit({ strategy: true }).partial()).optional(),
   workload: workloadSchema.prefault({}),
   load: loadSchema,
   rotations: z

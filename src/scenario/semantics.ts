@@ -27,7 +27,7 @@ export function semanticIssues(raw: unknown): PathIssue[] {
     });
   }
 
-  issues.push(...deliveryStrategyIssues(delivery, root.target));
+  issues.push(...deliveryStrategyIssues(delivery, root.target, asMap(root.credentials).issuer));
   issues.push(...placeholderIssues(workload, delivery.via ?? 'env'));
   issues.push(...probeIssues(workload));
 
@@ -58,6 +58,10 @@ export function semanticIssues(raw: unknown): PathIssue[] {
       path: ['rotations', 'rotateRoot'],
       message: 'rotateRoot needs target: kubernetes (it rotates the root password of the lab\'s Vault database connection)',
     });
+  }
+  if (Array.isArray(rotations.revoke) && rotations.revoke.length > 0 && delivery.strategy === 'static-role') {
+    // Static credentials have no lease (facts file §8); rotations.at is the manual rotate-role.
+    issues.push({ path: ['rotations', 'revoke'], message: 'static-role credentials have no lease to revoke; use rotations.at for a manual rotation' });
   }
   for (const key of ['at', 'revoke', 'rotateRoot'] as const) {
     const offsets = rotations[key];

@@ -12,7 +12,8 @@ export function eventLine(e: RunEvent): string | undefined {
     case 'credentials_issued':
       return `${at} credentials issued: ${e.username} (lease ${e.leaseId}, ttl ${(e.ttlMs / 1000).toFixed(0)}s)`;
     case 'credentials_reloaded':
-      return `${at} credentials reloaded by ${e.replicas} replicas (SIGHUP)`;
+      // By SIGHUP, the app's own re-read of its file, or (direct) its in-process pool swap.
+      return `${at} credentials reloaded by ${e.replicas} ${e.replicas === 1 ? 'replica' : 'replicas'}`;
     case 'rollout_started':
       return `${at} rollout to revision ${e.revision} started (${e.trigger})`;
     case 'rollout_completed':
@@ -26,6 +27,8 @@ export function eventLine(e: RunEvent): string | undefined {
       return `${at} lease expired: ${e.leaseId}`;
     case 'lease_renewed':
       return `${at} lease renewed: ${e.leaseId} (ttl ${(e.ttlMs / 1000).toFixed(1)}s${e.capped ? ', capped by max TTL' : ''})`;
+    case 'password_rotated':
+      return `${at} static password rotated: ${e.username} (new logins with the old one fail from now)`;
     case 'lease_revoked':
       return e.reason === 'revoke' ? `${at} lease revoked: ${e.leaseId}` : undefined;
     case 'secret_synced':

@@ -86,6 +86,9 @@ export async function startVaultDouble(opts: { token?: string; database?: Double
     if (opts.database && method === 'GET' && reply.status === 200 && /^[^/]+\/creds\/[^/]+$/.test(rec.path)) {
       return send(res, await createInDatabase(opts.database, reply));
     }
+    if (opts.database?.renew && method === 'POST' && rec.path === 'sys/leases/renew' && reply.status === 200) {
+      return send(res, await renewInDatabase(opts.database, body, reply));
+    }
     send(res, reply);
   }
 
@@ -104,6 +107,21 @@ export async function startVaultDouble(opts: { token?: string; database?: Double
       return fail(500, `1 error occurred:\n\t* ${(err as Error).message}\n\n`);
     }
     usernames.set(env.lease_id, env.data.username);
+    return reply;
+  }
+  // A renewal runs the renew statements (stack-facts C "POST /database/roles/:name": default
+  // `ALTER ROLE ... VALID UNTIL '{{expiration}}'`), or new logins would fail at the first TTL.
+  async function renewInDatabase(db: DoubleDatabasePlugin, body: Record<string, unknown> | undefined, reply: Reply): Promise<Reply> {
+    const id = String(body?.lease_id ?? '');
+    const lease = state.leases.get(id);
+    const username = usernames.get(id);
+    if (!lease || !username || !db.renew) return reply;
+    const role = state.roles.get(`${lease.mount}/${lease.role}`)!;
+    try {
+      await db.renew(state.configs.get(`${lease.mount}/${String(role.db_name)}`)!, role, username, new Date(lease.expireTime));
+    } catch (err) {
+      return fail(500, `1 error occurred:\n\t* ${(err as Error).message}\n\n`);
+    }
     return reply;
   }
   async function revokeInDatabase(db: DoubleDatabasePlugin, body: Record<string, unknown> | undefined): Promise<void> {

@@ -9,19 +9,30 @@ export interface DoubleDatabasePlugin {
   create(config: Record<string, unknown>, role: Record<string, unknown>,
     creds: { username: string; password: string; expiration: Date }): Promise<void>;
   revoke(config: Record<string, unknown>, role: Record<string, unknown>, username: string): Promise<void>;
+  /** A lease renewal: the renew statements with the new {{expiration}}. */
+  renew?(config: Record<string, unknown>, role: Record<string, unknown>, username: string, expiration: Date): Promise<void>;
 }
 
 /** Runs the role's statements against the database named by the connection config, with pg. */
 export const sqlPlugin: DoubleDatabasePlugin = {
   async create(config, role, creds) {
-    const expiration = creds.expiration.toISOString().replace('T', ' ').replace('Z', '+00');
-    await run(config, statements(role.creation_statements), { name: creds.username, password: creds.password, expiration });
+    await run(config, statements(role.creation_statements), { name: creds.username, password: creds.password, expiration: pgTime(creds.expiration) });
+  },
+  async renew(config, role, username, expiration) {
+    const given = statements(role.renew_statements);
+    // stack-facts C: the plugin's default renew statement.
+    await run(config, given.length > 0 ? given : ['ALTER ROLE "{{name}}" VALID UNTIL \'{{expiration}}\';'],
+      { name: username, expiration: pgTime(expiration) });
   },
   async revoke(config, role, username) {
     const given = statements(role.revocation_statements);
     await run(config, given.length > 0 ? given : ['DROP ROLE IF EXISTS "{{name}}";'], { name: username });
   },
 };
+
+function pgTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '+00');
+}
 
 function statements(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String);

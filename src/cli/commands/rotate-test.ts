@@ -16,6 +16,8 @@ export function newRotateTestCommand(rt: Runtime, deps: CliDeps): Command {
       .env('VAULTCTL_THRESHOLDS'))
     .addOption(new Option('-f, --format <format>', 'what stdout gets: the table and verdict (text) or one report of all runs')
       .choices([...RUN_OUTPUT_FORMATS]).default('text').env('VAULTCTL_FORMAT'))
+    .addOption(new Option('-s, --strategy <names>', 'run each scenario once per delivery strategy and compare them: ' +
+      '"all" or a comma-separated list such as secret-sync-restart,agent-template').env('VAULTCTL_STRATEGY'))
     .addHelpText('after', `
 What happens (target: local, no Docker needed):
   1. an embedded Postgres starts on a free loopback port, in a temp dir
@@ -38,6 +40,13 @@ TTL, replicas and refresh interval are applied to the lab and restored afterward
 Before anything starts, the scenario's timing risks are printed with their fixes
 (see \`vaultctl doctor --scenario FILE\`).
 
+Delivery strategies (--strategy, issue 11): the same scenario (same load, rotations, workload)
+runs once per strategy, each with its \`strategies.<name>\` settings merged over \`delivery\`, into
+<out>/<strategy>/; then one table compares them (failures, downtime, restarts, leases left,
+peak live roles, Vault calls), ranked, with a recommendation. "all" is every strategy the
+target runs; direct (the app speaks to Vault itself) only with credentials.issuer: vault.
+A strategy whose run fails does not stop the others; the exit code is the first failure's.
+
 Results: <out>/run.json (analysis and verdict), events.ndjson (every event), timeline.json (time bins).
 \`vaultctl report <out>\` re-renders them later (also as html).
 
@@ -50,13 +59,14 @@ Exit codes: 0 ok, 99 thresholds crossed, 104 invalid scenario, 105 interrupted (
 Examples:
   vaultctl rotate-test scenarios/local-quickstart.yaml
   vaultctl rotate-test scenarios/local-single-replica.yaml --out results/single
+  vaultctl rotate-test scenarios/compare-strategies.yaml --strategy all --out results/compare
   vaultctl rotate-test scenarios/local-quickstart.yaml --threshold 'rollout.failure_rate < 1%' --format junit > junit.xml`)
     .action(async (files: string[], _opts: unknown, cmd: Command) => {
-      const opts = cmd.opts<{ out?: string; quiet?: boolean; threshold?: string[]; format: RunOutputFormat }>();
+      const opts = cmd.opts<{ out?: string; quiet?: boolean; threshold?: string[]; format: RunOutputFormat; strategy?: string }>();
       // Loaded when run, so `--help` and other commands start fast.
       const { rotateTest } = await import('../../app/rotate-test.js');
       const { createTargets } = await import('../targets.js');
       await rotateTest(rt, { targets: createTargets(deps.targets), load: deps.load, version: deps.version }, { files, out: opts.out, quiet: Boolean(opts.quiet),
-        thresholds: opts.threshold ?? [], format: opts.format });
+        thresholds: opts.threshold ?? [], format: opts.format, strategies: opts.strategy });
     });
 }

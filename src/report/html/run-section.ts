@@ -6,27 +6,42 @@ import { escapeHtml } from './html-escape.js';
 import {
   formatCauses, formatLatency, formatMs, formatRate, formatSeconds, formatThresholdValue, formatWallClock,
 } from './format.js';
-import { renderTimelineSvg } from './svg-timeline.js';
+import { renderTimelineSvg, type TimelineOptions } from './svg-timeline.js';
+import { strategyOf } from '../strategy-comparison.js';
 import { sentAsked } from '../text-table.js';
 import { databaseCauseSentence, loadSentence, runWarnings, startupSentence } from '../run-notes.js';
 import { verdictHead } from '../verdict-format.js';
+
+/** Options of a run's section. */
+export interface RunSectionOptions extends TimelineOptions {
+  /** Draw the timeline in the section (default); a strategy comparison draws them all together instead. */
+  timeline?: boolean;
+}
 
 /**
  * One run's section: header (with what the load generator sent and any warnings), verdict,
  * per-rollout table and timeline. `n` numbers it (from 1).
  */
-export function renderRunSection(run: ReportRun, n: number): string {
+export function renderRunSection(run: ReportRun, n: number, opts: RunSectionOptions = {}): string {
   const id = `run-${n}`;
   return [
     `<section class="run" id="${id}">`,
     renderHeader(run),
     renderVerdict(run.verdict),
-    `<figure>${renderTimelineSvg(run, `${id}-timeline`)}`,
-    `<figcaption>Shaded: rollout windows (hover for their figures). Vertical lines: rotations and lease events ` +
-      `inside the measured range. Requests count in the interval where they started.</figcaption></figure>`,
+    opts.timeline === false ? '' : renderTimelineFigure(run, n, opts),
     `<h3>Rollouts</h3>`,
     renderRolloutTable(run.analysis),
     '</section>',
+  ].join('\n');
+}
+
+/** A run's timeline with its caption; `id` run-<n>-timeline. */
+export function renderTimelineFigure(run: ReportRun, n: number, opts: TimelineOptions = {}, heading = ''): string {
+  return [
+    `<figure>${heading}${renderTimelineSvg(run, `run-${n}-timeline`, opts)}`,
+    `<figcaption>Shaded: rollout windows (hover for their figures). Vertical lines: rotations and lease events ` +
+      `inside the measured range. Requests count in the interval where they started. Live leases: leases issued ` +
+      `and not yet expired or revoked by the run (one database role each).</figcaption></figure>`,
   ].join('\n');
 }
 
@@ -44,6 +59,7 @@ function renderHeader(run: ReportRun): string {
     ['started', formatWallClock(file.startedAt)],
     ['status', file.status],
     ['target', file.scenario.target],
+    ['strategy', strategyOf(run)],
     ['load', `${load.rate === 'max' ? 'max' : `${load.rate} req/s`}, ${load.connections} connections`],
     ['measured', `${formatSeconds(analysis.measureToMs - analysis.measureFromMs)} (after ${formatMs(analysis.measureFromMs)} of setup and warm-up)`],
     ['leases', `${analysis.leases.issued} issued, ${analysis.leases.expired} expired, ${analysis.leases.revoked} revoked, ${analysis.leases.outstanding} outstanding`],

@@ -49,6 +49,9 @@ svg.timeline .series { pointer-events: none; }
 svg.timeline .requests-area { fill: #1f77b4; fill-opacity: .09; }
 svg.timeline .requests-line { fill: none; stroke: #1f77b4; stroke-width: 1.6; }
 svg.timeline .failure-band { fill-opacity: .9; }
+svg.timeline .leases-line { fill: none; stroke: #6f42c1; stroke-width: 2; }
+.recommendation { margin: 8px 0 4px; font-size: 15px; font-weight: 600; }
+.ranking { color: var(--muted); font-size: 12.5px; margin: 2px 0 8px; }
 svg.timeline .legend-item text { font-size: 12.5px; }
 svg.timeline .stroke { stroke-width: 1.4; }
 svg.timeline .hit { stroke: transparent; stroke-width: 9; }

@@ -28,17 +28,26 @@ export interface Geometry {
   x(ms: number): number;
   requests: Panel;
   failures: Panel;
+  /** Live leases (= live database roles), when the run issued any. */
+  leases?: Panel;
 }
 
 const WIDTH = 1200;
 const LEFT = 70;
 const RIGHT = 24;
 
-/** Lays out the two panels below a header of `headerHeight` (title and legend). */
-export function makeGeometry(rangeMs: number, maxRequests: number, maxFailures: number, headerHeight: number): Geometry {
+/**
+ * Lays out the panels below a header of `headerHeight` (title and legend): requests, failures and,
+ * when `maxLeases` is given, live leases. x runs from 0 to `rangeMs` (several runs share one axis
+ * by passing the same range).
+ */
+export function makeGeometry(rangeMs: number, maxRequests: number, maxFailures: number, headerHeight: number,
+  maxLeases?: number): Geometry {
   const requests = panel(headerHeight, 210, maxRequests, 'requests/s');
   const failures = panel(requests.top + requests.height + 28, 130, maxFailures, 'failures/s');
-  const plotBottom = failures.top + failures.height;
+  const leases = maxLeases === undefined ? undefined : panel(failures.top + failures.height + 28, 90, maxLeases, 'live leases', 1);
+  const last = leases ?? failures;
+  const plotBottom = last.top + last.height;
   const span = Math.max(rangeMs, 1);
   return {
     width: WIDTH,
@@ -51,6 +60,7 @@ export function makeGeometry(rangeMs: number, maxRequests: number, maxFailures: 
     x: (ms) => LEFT + (Math.min(Math.max(ms, 0), span) / span) * (WIDTH - RIGHT - LEFT),
     requests,
     failures,
+    ...(leases ? { leases } : {}),
   };
 }
 
@@ -59,8 +69,9 @@ export function yOf(p: Panel, value: number): number {
   return p.top + p.height - (Math.min(value, p.max) / p.max) * p.height;
 }
 
-function panel(top: number, height: number, maxValue: number, label: string): Panel {
-  const step = niceStep(Math.max(maxValue, 1) / 4);
+function panel(top: number, height: number, maxValue: number, label: string, minStep = 0): Panel {
+  // Counts (leases) step by whole numbers at least.
+  const step = Math.max(minStep, niceStep(Math.max(maxValue, 1) / 4));
   const max = Math.max(step, Math.ceil(maxValue / step) * step);
   const ticks: number[] = [];
   for (let v = 0; v <= max + step / 2; v += step) ticks.push(Math.round(v * 1000) / 1000);
@@ -77,7 +88,7 @@ export function niceStep(raw: number): number {
 /** Grid lines, y ticks and titles of both panels and the x axis in seconds. */
 export function renderAxes(g: Geometry): string {
   const out: string[] = ['<g class="axes">'];
-  for (const p of [g.requests, g.failures]) {
+  for (const p of [g.requests, g.failures, ...(g.leases ? [g.leases] : [])]) {
     for (const v of p.ticks) {
       const y = num(yOf(p, v));
       out.push(`<line class="grid" x1="${g.left}" x2="${g.right}" y1="${y}" y2="${y}"/>`);

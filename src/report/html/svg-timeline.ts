@@ -5,6 +5,17 @@ import { buildSeries, type FailureKind, type TimelineSeries } from './series.js'
 import { makeGeometry, renderAxes, yOf, type Geometry, type Panel } from './svg-geometry.js';
 import { collectMarkers, MARKER_LABELS, markerHead, renderMarkers, renderRolloutWindows, type MarkerKind } from './svg-marks.js';
 import { renderLegend, type LegendItem } from './svg-legend.js';
+import { leaseAccounting, type LiveLeasePoint } from '../../analysis/leases.js';
+
+/** Options of a timeline. */
+export interface TimelineOptions {
+  /**
+   * Length of the x axis in ms from the measured range's start: several runs drawn with the same
+   * value share one time scale (a strategy comparison passes the longest measured range). Default:
+   * this run's measured range.
+   */
+  axisMs?: number;
+}
 
 /** Fill colours of the failure kinds; distinct hues so stacked bands tell apart. */
 export const KIND_COLOURS: Record<FailureKind, string> = {
@@ -22,15 +33,22 @@ export const KIND_COLOURS: Record<FailureKind, string> = {
 /**
  * The SVG timeline of one run plus a JSON block with its series for the optional hover readout.
  * `id` must be unique in the document. Everything drawn is static; the script only adds a readout.
+ * A run that issued leases gets a third panel: live leases (= live database roles) as a step line,
+ * so a pile-up (secret-sync-restart) or an overlap (vso) shows on the same time axis as the requests.
  */
-export function renderTimelineSvg(run: ReportRun, id: string): string {
+export function renderTimelineSvg(run: ReportRun, id: string, opts: TimelineOptions = {}): string {
   const { analysis } = run;
   const series = buildSeries(run.timeline, analysis.measureFromMs, analysis.measureToMs);
   const markers = collectMarkers(run.events, analysis);
   const failureTop = series.requestsPerSec.map((_, i) => series.kinds.reduce((s, k) => s + series.failuresPerSec[k]![i], 0));
+  const leases = leaseAccounting(run.events);
+  const live = leases.issued > 0 ? liveInRange(leases.live, analysis.measureFromMs, analysis.measureToMs) : undefined;
   const items = legendItems(series, new Set(markers.map((m) => m.kind)), analysis.rollouts.length > 0);
+  if (live) items.push({ label: `live leases (peak ${Math.max(...live.map((p) => p.live))} in range)`, swatch: '<line class="leases-line" x1="0" x2="16" y1="0" y2="0"/>' });
   const legend = renderLegend(items, 70, 1176, 42);
-  const g = makeGeometry(series.toMs - series.fromMs, Math.max(0, ...series.requestsPerSec), Math.max(0, ...failureTop), legend.bottom + 18);
+  const rangeMs = Math.max(opts.axisMs ?? 0, series.toMs - series.fromMs);
+  const g = makeGeometry(rangeMs, Math.max(0, ...series.requestsPerSec), Math.max(0, ...failureTop), legend.bottom + 18,
+    live ? Math.max(...live.map((p) => p.live)) : undefined);
   const bounds = boundaries(series);
   const title = `Requests and failures per second (${formatMs(series.bucketMs)} buckets)`;
   const parts = [
@@ -46,11 +64,12 @@ export function renderTimelineSvg(run: ReportRun, id: string): string {
     ...failureBands(series, bounds, g),
     requestArea(series.requestsPerSec, bounds, g),
     series.kinds.length === 0 ? noFailuresNote(g) : '',
+    live ? leasePath(live, series.toMs - series.fromMs, g) : '',
     '</g>',
     renderMarkers(markers, g),
     `<line class="cursor" x1="0" x2="0" y1="${g.plotTop}" y2="${g.plotBottom}" visibility="hidden"/>`,
     '</svg>',
-    `<script type="application/json" id="${escapeHtml(id)}-data">${jsonForScript(hoverData(series, g))}</script>`,
+    `<script type="application/json" id="${escapeHtml(id)}-data">${jsonForScript(hoverData(series, g, live))}</script>`,
   ];
   return parts.filter((p) => p !== '').join('\n');
 }
@@ -118,12 +137,41 @@ function noFailuresNote(g: Geometry): string {
   return `<text class="note" x="${num((g.left + g.right) / 2)}" y="${y}" text-anchor="middle">no failed requests in the measured range</text>`;
 }
 
-/** What the hover script needs: plot edges, bucket edges and the per-bucket rates. */
-function hoverData(series: TimelineSeries, g: Geometry) {
+/**
+ * The live-lease steps inside the measured range, relative to its start: the count at the start,
+ * then every change before the end.
+ */
+export function liveInRange(points: readonly LiveLeasePoint[], fromMs: number, toMs: number): LiveLeasePoint[] {
+  let atStart = 0;
+  const out: LiveLeasePoint[] = [];
+  for (const p of points) {
+    if (p.tMs <= fromMs) atStart = p.live;
+    else if (p.tMs < toMs) out.push({ tMs: p.tMs - fromMs, live: p.live });
+  }
+  return [{ tMs: 0, live: atStart }, ...out];
+}
+
+/** The live-lease step line from 0 to the end of this run's range (`endMs`). */
+function leasePath(live: readonly LiveLeasePoint[], endMs: number, g: Geometry): string {
+  const p = g.leases!;
+  let d = '';
+  live.forEach((pt, i) => {
+    const x = num(g.x(pt.tMs));
+    const y = num(yOf(p, pt.live));
+    d += i === 0 ? `M${x} ${y}` : `H${x}V${y}`;
+  });
+  d += `H${num(g.x(endMs))}`;
+  return `<path class="leases-line" d="${d}"/>`;
+}
+
+/** What the hover script needs: plot edges, the axis length, bucket edges, the per-bucket rates and the live-lease steps. */
+function hoverData(series: TimelineSeries, g: Geometry, live: readonly LiveLeasePoint[] | undefined) {
   return {
     left: g.left,
     right: g.right,
-    rangeMs: series.toMs - series.fromMs,
+    rangeMs: g.rangeMs,
+    dataMs: series.toMs - series.fromMs,
+    ...(live ? { leases: live.map((p) => [Math.round(p.tMs), p.live]) } : {}),
     bucketMs: series.bucketMs,
     requests: series.requestsPerSec,
     kinds: series.kinds,

@@ -25,6 +25,8 @@ export interface LocalStack {
   ledger: RunLedger;
   /** Starts the replicas (recorded in `ledger`). */
   spawner: ProcessSpawner;
+  /** The Vault of `issuer: vault` (strategy direct hands it to the app). */
+  vault?: VaultEndpoint;
 }
 
 /** Shared by every step of a local run: the run's context with these deps. */
@@ -85,7 +87,7 @@ export async function buildLocalStack(ctx: LocalContext): Promise<LocalStack> {
     cleanup.defer('close proxy', () => p.close());
     return p;
   }, (p) => p.url);
-  return { postgres, server, issuer, proxy, ledger, spawner };
+  return { postgres, server, issuer, proxy, ledger, spawner, vault };
 }
 
 function conn(e: PostgresEndpoint) {

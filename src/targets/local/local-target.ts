@@ -7,7 +7,10 @@ import type { LocalTargetDeps } from './local-deps.js';
 import { buildLocalStack, type LocalContext, type LocalStack } from './local-stack.js';
 import { LocalSupervisor } from './supervisor.js';
 import { RotationDriver, emitIssued } from './rotation-driver.js';
-import { machineFor, type StrategyMachine } from './strategies/index.js';
+import { machineFor, perReplicaLeases, type StrategyMachine } from './strategies/index.js';
+import { firstCredentials } from './strategies/static-role.js';
+import { appHeldCredentials, isDirect, requireVaultForDirect } from './strategies/direct.js';
+import { appLeaseReader, type AppLeaseReader } from './strategies/direct-app-leases.js';
 import { inheritedEnv, workloadEnv } from './workload-env.js';
 import { watchDatabase, type DatabaseWatch } from './database-watch.js';
 
@@ -19,6 +22,7 @@ import { watchDatabase, type DatabaseWatch } from './database-watch.js';
 export function localTarget(deps: LocalTargetDeps): Target {
   return {
     async prepare(target) {
+      requireVaultForDirect(target.scenario);
       const ctx: LocalContext = { ...target, deps };
       const stack = await buildLocalStack(ctx);
       let driver: RotationDriver | undefined;
@@ -41,23 +45,33 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
   const s = ctx.scenario;
   // Steps and the load stop on Ctrl-C and on a dead database alike; only the former is an interrupt.
   const run: LocalContext = { ...ctx, signal: db.signal };
-  const initial = await stack.issuer.issue();
-  emitIssued(ctx, initial, stack.issuer.name);
+  // direct: the app reads its own credentials from Vault and reports its leases on stdout.
+  const app = isDirect(s) ? appLeaseReader(ctx, stack.issuer) : undefined;
+  // csi, vault-env: no shared first set; each replica gets its own at its start (ReplicaLeases).
+  const perReplica = perReplicaLeases(run, stack.issuer);
+  const initial = app ? appHeldCredentials(ctx.now()) : perReplica ? undefined : await firstCredentials(s, stack.issuer);
+  if (!app && initial) emitIssued(ctx, initial, stack.issuer.name);
   const supervisor = new LocalSupervisor({
     workload: s.workload, delivery: s.delivery,
     command: s.workload.command ?? ctx.deps.demoAppCommand(),
-    baseEnv: { ...inheritedEnv(ctx.env), ...workloadEnv(s, stack.postgres) },
+    baseEnv: { ...inheritedEnv(ctx.env), ...workloadEnv(s, stack.postgres, app && stack.vault) },
     proxy: stack.proxy, events: ctx.events, clock: { now: ctx.now, wallClock: () => new Date() },
     secrets: ctx.secrets, spawner: stack.spawner, ledger: stack.ledger, log: (line) => ctx.reporter.info(`  ${line}`),
-    onReplicaOutput: (replica, chunk) => ctx.replicaOutput(replica, chunk),
+    onReplicaOutput: (replica, chunk) => {
+      app?.read(replica, chunk);
+      ctx.replicaOutput(replica, chunk);
+    },
     // Ctrl-C or a dead database: replicas exiting from then on are the run ending, not crashes.
     signal: run.signal,
+    perReplica, startSpreadMs: s.delivery.startSpreadMs,
   });
+  perReplica?.attach(supervisor);
   ctx.cleanup.defer('stop replicas', () => supervisor.stop());
   await step(run, `Starting ${s.workload.replicas} ${s.workload.replicas === 1 ? 'replica' : 'replicas'}`,
     () => db.guard(supervisor.start(initial)));
-  const driver = new RotationDriver(ctx, stack.issuer, supervisor, initial);
-  const machine = machineFor({ scenario: s, driver, initial });
+  const first = initial ?? perReplica!.first();
+  const driver = new RotationDriver(ctx, stack.issuer, supervisor, first);
+  const machine = machineFor({ scenario: s, driver, initial: first, replicas: perReplica });
   const running: RunningWorkload = {
     url: stack.proxy.url,
     signal: run.signal,
@@ -66,12 +80,15 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
     rotations: (measureFromMs) => {
       driver.originMs = measureFromMs;
       const shared = planRotations(s, measureFromMs).filter((a) => a.action !== 'refresh')
-        .flatMap((a) => localRotation(machine, driver, a));
+        .flatMap((a) => localRotation(machine, driver, a, app));
       return [...machine.plan(measureFromMs, measureFromMs + s.load.durationMs), ...shared].sort((a, b) => a.atMs - b.atMs);
     },
     async finish(interrupted) {
       if (interrupted || db.failed()) driver.halt();
-      else await db.guard(settleWithin(driver, rolloutBudgetMs(s), (line) => ctx.reporter.info(`  ${line}`)));
+      else {
+        await db.guard(settleWithin(driver, rolloutBudgetMs(s), (line) => ctx.reporter.info(`  ${line}`)));
+        await db.guard(machine.finish?.() ?? Promise.resolve());
+      }
       if (db.failed()) throw await db.error();
     },
     cause: async (err) => (db.failed() ? db.error() : err),
@@ -95,8 +112,9 @@ async function settleWithin(driver: RotationDriver, budgetMs: number, log: (line
  * `at` (the strategy's way) and `revoke` (the live lease); refresh ticks are the strategy's own plan,
  * root rotations a Vault-in-the-cluster feature. The driver records its own failures (rotation_failed).
  */
-function localRotation(machine: StrategyMachine, driver: RotationDriver, a: ScheduledAction): PlannedRotation[] {
+function localRotation(machine: StrategyMachine, driver: RotationDriver, a: ScheduledAction, app?: AppLeaseReader): PlannedRotation[] {
   if (a.action === 'at') return [{ atMs: a.atMs, trigger: 'at', run: () => machine.rotateAt() }];
-  if (a.action === 'revoke') return [{ atMs: a.atMs, trigger: 'revoke', run: () => driver.revokeLive() }];
+  // direct: the live leases are the app's own.
+  if (a.action === 'revoke') return [{ atMs: a.atMs, trigger: 'revoke', run: () => (app ? app.revokeCurrent() : driver.revokeLive()) }];
   return [];
 }

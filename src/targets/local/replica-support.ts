@@ -20,6 +20,12 @@ export interface ReplicaOptions<R> {
   revision: number;
   command: string[];
   env: Record<string, string>;
+  /**
+   * Per-replica credentials (csi, vault-env): called at each start, after the back-off delay, for
+   * the env to use instead of `env` — as vault-env fetches at exec and a CSI mount at pod start.
+   * A rejection fails the start like an exit before ready would.
+   */
+  envAtStart?: () => Promise<Record<string, string>>;
   workload: WorkloadSpec;
   proxy: EndpointRegistry;
   events: EventSink;

@@ -67,8 +67,10 @@ export class Replica {
     if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
     const port = await freeLoopbackPort();
     if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
+    const baseEnv = this.o.envAtStart ? await this.credentialsAtStart() : this.o.env;
+    if (this.phase !== 'starting') throw new ReplicaTerminatedError(this.id);
     this.port = port;
-    const { argv, env, fill } = launchOf(this.o.command, this.o.env, port);
+    const { argv, env, fill } = launchOf(this.o.command, baseEnv, port);
     const child = this.o.spawner.spawn({ argv, env, label: `replica ${this.id}` });
     this.child = child;
     if (child.pid === undefined) {
@@ -93,6 +95,33 @@ export class Replica {
 
   private stopProbes(): void {
     this.probes?.stop();
+  }
+
+  /** The env with this start's own credentials; an issuer that refuses fails the start (the kubelet's CrashLoopBackOff follows). */
+  private async credentialsAtStart(): Promise<Record<string, string>> {
+    try {
+      return await this.o.envAtStart!();
+    } catch (err) {
+      this.onExit({ code: null, signal: null });
+      throw new ExternalError(`replica ${this.id} could not get its credentials: ${this.o.secrets.redact(err instanceof Error ? err.message : String(err))}`, {
+        cause: err, hint: 'the issuer refused: see the warnings above and the database log',
+      });
+    }
+  }
+
+  /**
+   * Ends the process from inside its pod, as vault-env does when its lease watcher returns (facts
+   * file §5, [BVE] main.go L339-400): SIGTERM to the app now, SIGKILL after `killAfterMs`. The
+   * endpoint stays until the process is gone (nobody told the Service), so connections made in
+   * between are refused. The exit is expected; the supervisor restarts the replica in place.
+   */
+  stopInPlace(killAfterMs: number, reason: string): boolean {
+    if (this.phase !== 'ready' && this.phase !== 'unready') return false;
+    this.killReason = reason;
+    this.killedByUs = true;
+    this.sendTerm();
+    this.livenessKill = setTimeout(() => this.signal('SIGKILL'), killAfterMs);
+    return true;
   }
 
   private onReadiness(ok: boolean, r: ProbeResult): void {

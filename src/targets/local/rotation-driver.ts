@@ -53,15 +53,46 @@ export class RotationDriver {
       const creds = await this.issuer.issue();
       emitIssued(ctx, creds, this.issuer.name);
       issued = creds;
-      if (pickup === 'restart') {
-        this.live = creds;
-        this.rollouts.push(this.attempt(trigger, at, () => this.supervisor.rollout(creds, trigger)));
-      } else if (pickup === 'signal' || pickup === 'reread') {
-        this.live = creds;
-        await this.supervisor.reload(creds, pickup === 'signal');
-      }
+      await this.deliver(creds, trigger, at, pickup);
     });
     return issued;
+  }
+
+  /**
+   * static-role: rotates the static role's password in place (same username) and records
+   * `password_rotated`; the replicas are not told (their carrier picks it up later, {@link pickUp}).
+   * Returns the new credentials, or undefined when the rotation failed (recorded) or the driver is halted.
+   */
+  async rotatePassword(trigger: RotationTrigger): Promise<Credentials | undefined> {
+    const rotate = this.issuer.rotateStatic?.bind(this.issuer);
+    if (this.halted) return undefined;
+    const at = this.ctx.now();
+    let rotated: Credentials | undefined;
+    await this.attempt(trigger, at, async () => {
+      if (!rotate) throw new Error(`the ${this.issuer.name} issuer has no static roles`);
+      const creds = await rotate();
+      this.ctx.events.emit({ t: this.ctx.now(), type: 'password_rotated', leaseId: creds.leaseId, username: creds.username });
+      rotated = creds;
+    });
+    return rotated;
+  }
+
+  /** Delivers credentials issued earlier (a carrier picking up a rotated static password). */
+  async pickUp(creds: Credentials, trigger: RotationTrigger, pickup: DriverPickup): Promise<void> {
+    if (this.halted) return;
+    const at = this.ctx.now();
+    this.ctx.events.emit({ t: at, type: 'rotation_triggered', trigger });
+    await this.attempt(trigger, at, () => this.deliver(creds, trigger, at, pickup));
+  }
+
+  private async deliver(creds: Credentials, trigger: RotationTrigger, at: number, pickup: DriverPickup): Promise<void> {
+    if (pickup === 'restart') {
+      this.live = creds;
+      this.rollouts.push(this.attempt(trigger, at, () => this.supervisor.rollout(creds, trigger)));
+    } else if (pickup === 'signal' || pickup === 'reread') {
+      this.live = creds;
+      await this.supervisor.reload(creds, pickup === 'signal');
+    }
   }
 
   /**
@@ -94,6 +125,20 @@ export class RotationDriver {
     });
   }
 
+  /**
+   * Revokes a lease on the strategy's behalf (VSO `revoke` when its VaultDynamicSecret is deleted)
+   * and records `lease_revoked` (reason `revoke`); a lease already ended is left alone.
+   */
+  async revoke(creds: Credentials): Promise<void> {
+    if (this.halted || !this.issuer.outstanding().includes(creds.leaseId)) return;
+    try {
+      await this.issuer.revoke(creds.leaseId);
+      this.ctx.events.emit({ t: this.ctx.now(), type: 'lease_revoked', leaseId: creds.leaseId, reason: 'revoke' });
+    } catch (err) {
+      this.warn(err);
+    }
+  }
+
   /** Waits for rollouts still in progress (their failures are already recorded). */
   async settle(): Promise<void> {
     await Promise.all(this.rollouts);
@@ -123,8 +168,8 @@ export class RotationDriver {
   }
 }
 
-/** Records a credentials_issued event: lease id, username and TTL, never the password. */
-export function emitIssued(ctx: LocalContext, c: Credentials, issuer: string): void {
+/** Records a credentials_issued event: lease id, username and TTL (and the replica, when per replica), never the password. */
+export function emitIssued(ctx: LocalContext, c: Credentials, issuer: string, replica?: string): void {
   ctx.events.emit({ t: ctx.now(), type: 'credentials_issued', leaseId: c.leaseId, username: c.username,
-    ttlMs: c.ttlMs, issuer });
+    ttlMs: c.ttlMs, issuer, ...(replica === undefined ? {} : { replica }) });
 }

@@ -4,6 +4,7 @@ import type { ProcessSpawner } from '../../ports/process-spawner.js';
 import type { RunLedger } from '../../runtime/run-ledger.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { DeliverySpec, WorkloadSpec } from '../../scenario/model.js';
+import type { PerReplicaIssuer } from './replica-credentials.js';
 import type { EndpointRegistry, ReplicaPhase } from './replica-support.js';
 
 /** What {@link LocalSupervisor} needs. */
@@ -30,6 +31,14 @@ export interface LocalSupervisorOptions {
    * exit then (Ctrl-C reaches them too) are not crashes, so they are neither reported nor restarted.
    */
   signal?: AbortSignal;
+  /**
+   * Credentials per replica (csi, vault-env): each replica start — the first, a restart in place,
+   * a rollout's new replica — gets its own from this issuer, instead of its revision's shared set.
+   * Absent: today's behaviour, one set per revision (RevisionCredentials).
+   */
+  perReplica?: PerReplicaIssuer;
+  /** The replicas' first starts spread evenly over this span (replica i after i·span/replicas); 0 = together. */
+  startSpreadMs?: number;
 }
 
 /** One replica as seen from outside. */

@@ -3,11 +3,13 @@ import { ExternalError } from '../../errors/errors.js';
 import { agentPickupOf, deliveryStrategyOf } from '../../scenario/delivery-strategy.js';
 import type { Credentials } from '../../ports/credentials.js';
 import type { RotationTrigger } from '../../ports/events.js';
-import { Replica, ReplicaTerminatedError, type ReplicaExit, type ReplicaPhase } from './replica.js';
+import { Replica, ReplicaTerminatedError, type ReplicaExit } from './replica.js';
 import { describeExit, lastLines } from './replica-support.js';
 import { ProgressDeadline, RestartBackoff } from './restart-policy.js';
+import { ReplicaCredentials } from './replica-credentials.js';
 import { RevisionCredentials } from './revision-credentials.js';
 import { planRolloutStep, type PlanReplica } from './rolling-plan.js';
+import { abandonedRolloutError, countReplicas, planState } from './supervisor-support.js';
 import type { LocalSupervisorOptions, ReplicaInfo } from './supervisor-options.js';
 
 export type { LocalSupervisorOptions, ReplicaInfo };
@@ -33,6 +35,10 @@ export class LocalSupervisor {
   private revision = 0;
   private nextId = 1;
   private readonly credentials: RevisionCredentials;
+  /** Set with `perReplica`: each replica's own credentials, issued at its start. */
+  private readonly own?: ReplicaCredentials;
+  /** Replicas being restarted in place (vault-env), with the delay before their new start. */
+  private readonly inPlace = new WeakMap<Replica, number>();
   private readonly spawnedAtFileVersion = new WeakMap<Replica, number>();
   private readonly backoff: RestartBackoff;
   private readonly progress: ProgressDeadline;
@@ -48,18 +54,24 @@ export class LocalSupervisor {
   constructor(private readonly o: LocalSupervisorOptions) {
     this.signalsOnFileChange = !(deliveryStrategyOf(o.delivery) === 'agent-template' && agentPickupOf(o.delivery) === 'reread');
     this.credentials = new RevisionCredentials({ via: o.delivery.via, baseEnv: o.baseEnv, secrets: o.secrets, ledger: o.ledger });
+    if (o.perReplica) this.own = new ReplicaCredentials({ via: o.delivery.via, baseEnv: o.baseEnv, secrets: o.secrets, ledger: o.ledger });
     this.backoff = new RestartBackoff(o.workload.restartBackoff);
     this.progress = new ProgressDeadline(o.workload.progressDeadlineMs, () => this.abandonRollout());
   }
 
-  /** Starts `replicas` replicas of revision 1; resolves when all are ready (each joins the proxy when ready). */
-  async start(creds: Credentials): Promise<void> {
+  /**
+   * Starts `replicas` replicas of revision 1 (spread over `startSpreadMs`); resolves when all are
+   * ready (each joins the proxy when ready). `creds` are revision 1's; with `perReplica` each replica gets its own instead.
+   */
+  async start(creds?: Credentials): Promise<void> {
     if (this.state !== 'new') throw new Error(`LocalSupervisor.start() called twice (state ${this.state})`);
     this.state = 'starting';
     this.revision = 1;
     try {
-      this.credentials.set(1, creds);
-      const started = Array.from({ length: this.o.workload.replicas }, () => this.spawn(1));
+      this.setRevisionCredentials(1, creds);
+      const n = this.o.workload.replicas;
+      const spreadMs = this.o.startSpreadMs ?? 0;
+      const started = Array.from({ length: n }, (_, i) => this.spawn(1, undefined, Math.round((i * spreadMs) / n)));
       await Promise.all(started);
     } catch (err) {
       await this.stop();
@@ -74,10 +86,10 @@ export class LocalSupervisor {
    * are restarted with back-off; the rollout rejects (old replicas keep serving) only when
    * `progressDeadlineMs` passes with no new replica becoming ready.
    */
-  async rollout(creds: Credentials, trigger: RotationTrigger): Promise<void> {
+  async rollout(creds: Credentials | undefined, trigger: RotationTrigger): Promise<void> {
     if (this.state !== 'running') throw new Error(`LocalSupervisor.rollout() while ${this.state}`);
     const revision = ++this.revision;
-    this.credentials.set(revision, creds);
+    this.setRevisionCredentials(revision, creds);
     this.o.events.emit({ t: this.o.clock.now(), type: 'rollout_started', revision, trigger, replicas: this.o.workload.replicas });
     this.progress.arm(); // a new revision is progress, as a new ReplicaSet is for a Deployment
     await new Promise<void>((resolve, reject) => {
@@ -114,6 +126,41 @@ export class LocalSupervisor {
   }
 
   /**
+   * vault-env's restart (facts file §5 "Dynamic creds"): the app in replica `id` gets SIGTERM now
+   * and SIGKILL after `killAfterMs`; once it has exited the same replica (id, revision) starts again
+   * after `delayMs` — no surge, no rollout, no back-off — with new credentials (`perReplica`).
+   * False when the replica is not serving (starting, terminating or gone).
+   */
+  restartInPlace(id: string, opts: { killAfterMs: number; delayMs: number; reason: string }): boolean {
+    const r = this.replicas.get(id);
+    if (!r || this.state !== 'running' || this.stopping()) return false;
+    this.inPlace.set(r, opts.delayMs);
+    if (r.stopInPlace(opts.killAfterMs, opts.reason)) return true;
+    this.inPlace.delete(r);
+    return false;
+  }
+
+  /**
+   * A CSI rotation poll (facts file §3 "Rotation"): re-renders replica `id`'s own file in place
+   * (`perReplica` with `via: file`). With `signal`, the replica gets SIGHUP: the demo app re-reads
+   * its file on SIGHUP, standing in for an app that watches its mounted file. False when it is gone.
+   */
+  updateReplicaCredentials(id: string, creds: Credentials, signal: boolean): boolean {
+    const r = this.replicas.get(id);
+    if (!this.own) throw new Error('LocalSupervisor.updateReplicaCredentials() needs perReplica credentials');
+    if (!r || r.phase === 'terminating' || r.phase === 'exited') return false;
+    this.own.update(id, creds);
+    const signalled = signal && r.phase !== 'starting' && r.everReady && r.signal('SIGHUP');
+    this.o.events.emit({ t: this.o.clock.now(), type: 'credentials_reloaded', leaseId: creds.leaseId, replicas: signalled ? 1 : 0 });
+    return true;
+  }
+
+  /** The credentials replica `id` was last given (`perReplica`). */
+  replicaCredentials(id: string): Credentials | undefined {
+    return this.own?.of(id);
+  }
+
+  /**
    * Terminates every replica (no propagation or preStop waits; SIGKILL still follows the grace
    * period), cancels a rollout in progress and removes the credentials directory. Idempotent.
    */
@@ -123,17 +170,7 @@ export class LocalSupervisor {
 
   /** Counts for the live view. */
   counts(): ReplicaCounts {
-    const c: ReplicaCounts = { ready: 0, old: 0, new: 0, terminating: 0 };
-    for (const r of this.replicas.values()) {
-      if (r.phase === 'terminating' || r.phase === 'exited') {
-        c.terminating++;
-        continue;
-      }
-      if (r.phase === 'ready') c.ready++;
-      if (r.revision === this.revision) c.new++;
-      else c.old++;
-    }
-    return c;
+    return countReplicas(this.replicas.values(), this.revision);
   }
 
   /** Every replica process the supervisor still tracks (including terminating ones). */
@@ -162,12 +199,26 @@ export class LocalSupervisor {
     await Promise.all([...this.replicas.values()].map((r) => r.terminate({ immediate: true })));
     this.replicas.clear();
     this.credentials.clear();
+    this.own?.clear();
+  }
+
+  /** Keeps a revision's shared credentials; with `perReplica` they are optional (each start issues its own). */
+  private setRevisionCredentials(revision: number, creds: Credentials | undefined): void {
+    if (creds) this.credentials.set(revision, creds);
+    else if (!this.own) throw new Error(`LocalSupervisor: no credentials for revision ${revision}`);
+  }
+
+  /** A replica's env at its start with `perReplica`: credentials issued for it now. */
+  private async envAtStart(id: string): Promise<Record<string, string>> {
+    const creds = await this.o.perReplica!.issue(id);
+    return this.own!.envFor(id, creds);
   }
 
   /** Creates a replica (or, with `id`, restarts one) and returns its start promise. */
   private spawn(revision: number, id = `r${this.nextId++}`, delayMs = 0): Promise<void> {
     const replica = new Replica({
-      id, revision, command: this.o.command, env: this.credentials.envFor(revision), workload: this.o.workload,
+      id, revision, command: this.o.command, workload: this.o.workload,
+      ...(this.own ? { env: this.o.baseEnv, envAtStart: () => this.envAtStart(id) } : { env: this.credentials.envFor(revision) }),
       proxy: this.o.proxy, events: this.o.events, clock: this.o.clock, secrets: this.o.secrets, spawner: this.o.spawner,
       onCrash: (r, exit) => this.onCrash(r, exit), stopping: () => this.stopping(),
       onServingChange: () => this.kick(),
@@ -213,7 +264,7 @@ export class LocalSupervisor {
   private onReady(r: Replica): void {
     if (this.active && r.revision === this.active.target) this.progress.arm();
     // It may have read the file before a reload() rewrote it.
-    if (this.o.delivery.via === 'file' && this.signalsOnFileChange
+    if (this.o.delivery.via === 'file' && this.signalsOnFileChange && !this.own
       && (this.spawnedAtFileVersion.get(r) ?? 0) < this.credentials.version) r.signal('SIGHUP');
     this.kick();
   }
@@ -239,6 +290,13 @@ export class LocalSupervisor {
   private onCrash(r: Replica, exit: ReplicaExit): void {
     if (this.replicas.get(r.id) === r) this.replicas.delete(r.id);
     if (this.stopping()) return;
+    const inPlaceDelay = this.inPlace.get(r);
+    // An old replica mid-rollout is not started again: the plan replaces it with a new one.
+    if (inPlaceDelay !== undefined && !(this.active && r.revision !== this.active.target)) {
+      this.log(`replica ${r.id} ${describeExit(exit)}; restarting it in place${inPlaceDelay ? ` in ${inPlaceDelay / 1000}s` : ''}`);
+      void this.spawn(r.revision, r.id, inPlaceDelay).catch(() => {});
+      return;
+    }
     const output = r.output();
     this.log(`replica ${r.id} (revision ${r.revision}) ${describeExit(exit)} while ready` +
       `${output.trim() ? `; last output:\n${lastLines(output, FAILURE_LINES)}` : ''}`);
@@ -256,14 +314,8 @@ export class LocalSupervisor {
     if (!a || this.stopping()) return;
     this.active = undefined;
     for (const x of this.replicas.values()) if (x.revision === a.target && x.phase !== 'ready') this.terminate(x, true);
-    const seconds = this.o.workload.progressDeadlineMs / 1000;
-    const last = this.lastFailure;
+    const err = abandonedRolloutError(a.target, this.o.workload.progressDeadlineMs, this.lastFailure);
     this.lastFailure = undefined;
-    const err = new ExternalError(
-      `rollout to revision ${a.target} made no progress within workload.progressDeadline (${seconds}s) and was abandoned` +
-      (last ? `; last failure: ${last.message}` : '; its new replicas never became ready'),
-      { output: last?.output, hint: 'see the replicas\' output (replicas/<id>.log in the results directory); if they are only ' +
-        'slow to start, raise workload.progressDeadline or workload.readiness.startupTimeout' });
     for (const p of a.pending) p.reject(err);
   }
 
@@ -283,11 +335,4 @@ export class LocalSupervisor {
   private log(line: string): void {
     this.o.log?.(this.o.secrets.redact(line));
   }
-}
-
-/** The plan counts an unready replica like a starting one (not available) and an exited one as gone soon. */
-function planState(phase: ReplicaPhase): PlanReplica['state'] {
-  if (phase === 'exited') return 'terminating';
-  if (phase === 'unready') return 'starting';
-  return phase;
 }

@@ -9,6 +9,7 @@ import type { Credentials } from '../../../src/ports/credentials.js';
 import type { EventSink, RunEvent } from '../../../src/ports/events.js';
 import type { DeliverySpec, ProbeSpec, WorkloadSpec } from '../../../src/scenario/model.js';
 import { LocalSupervisor } from '../../../src/targets/local/supervisor.js';
+import type { PerReplicaIssuer } from '../../../src/targets/local/replica-credentials.js';
 import { createNodeProcessSpawner } from '../../../src/adapters/node-process-spawner.js';
 import { openRunLedger } from '../../../src/runtime/run-ledger.js';
 
@@ -80,7 +81,7 @@ export function creds(username: string): Credentials {
 
 /** Builds a supervisor over the fixture app with a recording proxy and an array sink. */
 export function harness(opts: { workload?: Partial<WorkloadSpec>; via?: DeliverySpec['via']; env?: Record<string, string>;
-  command?: string[]; signal?: AbortSignal } = {}) {
+  command?: string[]; signal?: AbortSignal; perReplica?: PerReplicaIssuer; startSpreadMs?: number } = {}) {
   const proxy = new RecordingProxy();
   const sink = new ArraySink();
   const logs: string[] = [];
@@ -91,7 +92,7 @@ export function harness(opts: { workload?: Partial<WorkloadSpec>; via?: Delivery
     command: opts.command ?? [process.execPath, TINY_APP],
     baseEnv: { PATH: process.env.PATH ?? '', ...opts.env },
     proxy, events: sink, clock: epochClock, secrets, log: (l) => logs.push(l), signal: opts.signal,
-    ledger, spawner: createNodeProcessSpawner(ledger),
+    ledger, spawner: createNodeProcessSpawner(ledger), perReplica: opts.perReplica, startSpreadMs: opts.startSpreadMs,
   });
   return { sup, proxy, sink, logs, secrets };
 }

@@ -8,6 +8,8 @@ import { analyzeRun } from '../../../src/analysis/analyze.js';
 import { readResultsDir } from '../../../src/results/results-dir.js';
 import { renderHtmlReport } from '../../../src/report/html/render-html.js';
 import type { ReportRun } from '../../../src/report/report-run.js';
+import { loadReportRun, uniqueLabels } from '../../../src/report/load-report-run.js';
+import { countColour, decodePng } from './png-pixels.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -16,6 +18,11 @@ const OUT = join(ROOT, 'test', '.out');
 const HTML_FILE = join(OUT, 'html-report.html');
 const SCREENSHOT = join(OUT, 'html-report.png');
 const CHROMIUM_TIMEOUT_MS = 60_000;
+const STRATEGY_FIXTURES = join(ROOT, 'test', 'fixtures', 'results-strategies');
+const STRATEGY_HTML = join(OUT, 'strategy-report.html');
+const STRATEGY_SCREENSHOT = join(OUT, 'strategy-report.png');
+/** The live-lease line's stroke (styles.ts `.leases-line`). */
+const LEASE_COLOUR = '#6f42c1';
 
 // .ci/run installs Chromium and sets VAULTCTL_REQUIRE_BROWSER=1, so a missing browser fails CI.
 // Elsewhere (`npm ci && npm test` on a machine without it) the test is skipped with a note.
@@ -101,4 +108,26 @@ describe.skipIf(skipBrowser)('HTML report in headless Chromium', () => {
     // A blank 1400×1000 page compresses to a few kB; the report's text and chart make far more.
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(40_000);
   });
+
+  it('renders a strategy comparison: the ranked table, three timelines on one axis, live-lease lines in the screenshot',
+    { timeout: 150_000 }, async () => {
+      const runs = uniqueLabels(await Promise.all(['secret-sync-restart', 'agent-template', 'init-renewer']
+        .map((s) => loadReportRun(join(STRATEGY_FIXTURES, s)))));
+      mkdirSync(OUT, { recursive: true });
+      writeFileSync(STRATEGY_HTML, renderHtmlReport(runs));
+      const dom = await chromium(['--dump-dom'], pathToFileURL(STRATEGY_HTML).href);
+      expect(dom).toContain('<h2>Strategy comparison</h2>');
+      expect(dom).toContain('recommended: agent-template');
+      expect((dom.match(/<svg class="timeline"[^>]*data-hover="ready"/g) ?? []).length).toBe(3);
+      expect((dom.match(/<path class="leases-line"/g) ?? []).length).toBe(3);
+
+      rmSync(STRATEGY_SCREENSHOT, { force: true });
+      await chromium([`--screenshot=${STRATEGY_SCREENSHOT}`, '--window-size=1400,3200', '--hide-scrollbars'], pathToFileURL(STRATEGY_HTML).href);
+      const png = decodePng(readFileSync(STRATEGY_SCREENSHOT));
+      expect([png.width, png.height]).toEqual([1400, 3200]);
+      // The three timelines are on screen (best first; secret-sync-restart's climbs to 6 live leases):
+      // its purple step line and legend swatch are drawn, not just present in the markup.
+      expect(countColour(png, LEASE_COLOUR)).toBeGreaterThan(300);
+      expect(statSync(STRATEGY_SCREENSHOT).size).toBeGreaterThan(40_000);
+    });
 });

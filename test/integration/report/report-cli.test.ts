@@ -102,6 +102,20 @@ describe('vaultctl report', () => {
     expect(md.rt.out()).toMatch(/^## ❌ vaultctl: 2 runs compared \(1 failed\)/);
   });
 
+  it('ranks runs of distinct delivery strategies and recommends one, in text and JSON', async () => {
+    const dirs = ['secret-sync-restart', 'agent-template', 'init-renewer'].map((s) => `test/fixtures/results-strategies/${s}`);
+    const text = await runVaultctl(['report', ...dirs], { env: env() });
+    // init-renewer's run crosses its thresholds (28P01 after max TTL): the comparison still prints, then exit 99.
+    expect(text.code).toBe(99);
+    expect(text.rt.out()).toMatch(/^3 strategies compared \(ranked by fewest failed requests/);
+    expect(text.rt.out().split('\n').find((l) => l.startsWith('rank '))).toMatch(/^rank\s+1\s+2\s+3$/);
+    expect(text.rt.out()).toContain('recommended: agent-template (0 failures, 0 restarts, 1 lease left); ' +
+      'secret-sync-restart: 0 failures but 5 restarts, 6 leases left; init-renewer: 40 failures (http_5xx:28P01)');
+    const json = JSON.parse((await runVaultctl(['report', ...dirs, '-f', 'json'], { env: env() })).rt.out());
+    expect(json.comparison.strategies.map((s: { strategy: string; leasesLeft: number }) => [s.strategy, s.leasesLeft]))
+      .toEqual([['agent-template', 1], ['secret-sync-restart', 6], ['init-renewer', 0]]);
+  });
+
   it('writes --out instead of stdout and appends markdown to GITHUB_STEP_SUMMARY whatever the format', async () => {
     const out = join(work, 'junit.xml');
     const summary = join(work, 'summary.md');

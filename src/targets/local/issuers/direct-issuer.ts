@@ -8,6 +8,7 @@ import {
   VAULT_DEFAULT_RENEW, formatExpiration, generatePassword, generateUsername, randomAlnum, renderStatement,
   vaultDefaultRevocation, type TemplateVars,
 } from './statements.js';
+import { directStaticRole } from './direct-static-role.js';
 
 /** Options of {@link createDirectIssuer}. */
 export interface DirectIssuerOptions {
@@ -79,6 +80,8 @@ export function createDirectIssuer(opts: DirectIssuerOptions): CredentialIssuer 
     }
   }
 
+  const staticRole = directStaticRole({ role, clock, secrets, run: inTransaction });
+
   function arm(lease: Lease): void {
     if (lease.timer) clearTimeout(lease.timer);
     const delay = Math.max(0, lease.expiresAt - clock.now());
@@ -149,10 +152,20 @@ export function createDirectIssuer(opts: DirectIssuerOptions): CredentialIssuer 
       return serial(async () => {
         const lease = leases.get(leaseId);
         if (lease) await revokeLease(lease);
+        if (leaseId === staticRole.id) await staticRole.drop(revocationStatements);
       });
     },
 
-    outstanding: () => [...leases.keys()],
+    outstanding: () => [...leases.keys(), ...(staticRole.exists() ? [staticRole.id] : [])],
+
+    staticCredentials() {
+      return serial(() => {
+        if (closed) throw new ExternalError('the direct issuer is closed');
+        return staticRole.credentials();
+      });
+    },
+
+    rotateStatic: () => serial(() => staticRole.rotate()),
 
     onExpired(listener) {
       listeners.push(listener);
@@ -171,6 +184,10 @@ export function createDirectIssuer(opts: DirectIssuerOptions): CredentialIssuer 
             log((err as Error).message);
           }
         }
+        await staticRole.drop(revocationStatements).catch((err: Error) => {
+          failed.push(staticRole.id);
+          log(err.message);
+        });
         if (failed.length > 0) {
           throw new ExternalError(`could not revoke ${failed.length} lease(s): ${failed.join(', ')}`,
             { hint: 'the roles are left in the database; the embedded server is removed at the end of the run anyway' });

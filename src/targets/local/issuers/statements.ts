@@ -69,3 +69,9 @@ export function vaultDefaultRevocation(database: string): string[] {
     `DROP ROLE IF EXISTS "{{name}}";`,
   ];
 }
+
+/**
+ * Vault's default rotation statement of a Postgres static role (stack-facts §C "Static roles";
+ * facts file §8: `ALTER ROLE … WITH PASSWORD`): the password changes in place, open sessions stay.
+ */
+export const VAULT_DEFAULT_ROTATION = [`ALTER ROLE "{{name}}" WITH PASSWORD '{{password}}';`];

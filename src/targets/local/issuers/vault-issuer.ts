@@ -110,6 +110,10 @@ export function createVaultIssuer(opts: VaultIssuerOptions): CredentialIssuer {
 
     revoke,
 
+    // strategy direct: leases the app itself read from Vault, known from what it reports.
+    adopt: (leaseId, ttlMs) => track(leaseId, ttlMs),
+    release: untrack,
+
     outstanding() {
       return [...leases.keys()];
     },

@@ -3,6 +3,7 @@ import type { RotationTrigger } from '../../../ports/events.js';
 import type { Scenario } from '../../../scenario/model.js';
 import type { LeaseClock, TimelineEvent } from '../../../strategies/index.js';
 import type { PlannedRotation } from '../../target.js';
+import type { ReplicaLeases } from '../replica-leases.js';
 import type { RotationDriver } from '../rotation-driver.js';
 
 /*
@@ -18,6 +19,11 @@ export interface MachineContext {
   driver: RotationDriver;
   /** The credentials the replicas started with (the first lease of the strategy's schedule). */
   initial: Credentials;
+  /**
+   * Per-replica credentials (csi, vault-env: perReplicaCredentials()): every replica's own lease,
+   * issued at its start; `initial` is then the first replica's.
+   */
+  replicas?: ReplicaLeases;
 }
 
 /** One running strategy. */
@@ -29,6 +35,8 @@ export interface StrategyMachine {
   plan(measureFromMs: number, untilMs: number): PlannedRotation[];
   /** `rotations.at`: new credentials now, delivered the strategy's way. */
   rotateAt(): Promise<unknown>;
+  /** The load is over and rollouts settled: what the strategy does when its objects are deleted (VSO `revoke`). */
+  finish?(): Promise<void>;
 }
 
 export type MachineFactory = (ctx: MachineContext) => StrategyMachine;
@@ -39,7 +47,9 @@ const SYSTEM_TTL_MS = 768 * 3600_000;
 /** The scenario's role lease, issued at `issuedAtMs`, as the timing functions take it. */
 export function leaseClock(s: Scenario, issuedAtMs: number): LeaseClock {
   const { defaultTtlMs, maxTtlMs } = s.database.role;
-  return { issuedAtMs, leaseMs: defaultTtlMs > 0 ? defaultTtlMs : SYSTEM_TTL_MS, maxTtlMs: maxTtlMs > 0 ? maxTtlMs : SYSTEM_TTL_MS };
+  // Whole ms: with a fraction, float rounding can tip the watchers' `remaining − sleep ≤ grace`
+  // stop test one renewal late (agent-template re-fetching at 14.4 s instead of 12.6 s).
+  return { issuedAtMs: Math.round(issuedAtMs), leaseMs: defaultTtlMs > 0 ? defaultTtlMs : SYSTEM_TTL_MS, maxTtlMs: maxTtlMs > 0 ? maxTtlMs : SYSTEM_TTL_MS };
 }
 
 /** Runs steps one at a time in call order: a step due while another runs waits for it, as one sidecar would. */
