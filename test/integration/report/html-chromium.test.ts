@@ -1,7 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeRun } from '../../../src/analysis/analyze.js';
@@ -9,28 +7,19 @@ import { readResultsDir } from '../../../src/results/results-dir.js';
 import { renderHtmlReport } from '../../../src/report/html/render-html.js';
 import type { ReportRun } from '../../../src/report/report-run.js';
 import { loadReportRun, uniqueLabels } from '../../../src/report/load-report-run.js';
-import { countColour, decodePng } from './png-pixels.js';
+import { countColour, decodePng } from '../../support/png-pixels.js';
+import { chromium, skipBrowser } from '../../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'results-html', 'single-ungraceful');
 const OUT = join(ROOT, 'test', '.out');
 const HTML_FILE = join(OUT, 'html-report.html');
 const SCREENSHOT = join(OUT, 'html-report.png');
-const CHROMIUM_TIMEOUT_MS = 60_000;
 const STRATEGY_FIXTURES = join(ROOT, 'test', 'fixtures', 'results-strategies');
 const STRATEGY_HTML = join(OUT, 'strategy-report.html');
 const STRATEGY_SCREENSHOT = join(OUT, 'strategy-report.png');
 /** The live-lease line's stroke (styles.ts `.leases-line`). */
 const LEASE_COLOUR = '#6f42c1';
-
-// .ci/run installs Chromium and sets VAULTCTL_REQUIRE_BROWSER=1, so a missing browser fails CI.
-// Elsewhere (`npm ci && npm test` on a machine without it) the test is skipped with a note.
-const skipBrowser = !existsSync(CHROMIUM) && process.env.VAULTCTL_REQUIRE_BROWSER !== '1';
-if (skipBrowser) {
-  console.warn(`skipping the headless Chromium report test: ${CHROMIUM} is missing ` +
-    '(install Debian\'s chromium, or run .ci/run, to include it)');
-}
 
 async function loadRun(): Promise<ReportRun> {
   const { run, events, timeline } = await readResultsDir(FIXTURE);
@@ -39,52 +28,6 @@ async function loadRun(): Promise<ReportRun> {
     measureFromMs: run.measureFromMs, measureToMs: run.measureToMs,
   });
   return { label: run.scenario.name, dir: FIXTURE, run, events, timeline, analysis, verdict: { pass: true, results: [] } };
-}
-
-const profiles: string[] = [];
-
-afterEach(() => {
-  for (const dir of profiles.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/**
- * Runs headless Chromium on a page with a fresh profile and returns its stdout. The flags keep it
- * off the network (this machine's network is closed; CI's may be too). On timeout the whole
- * process group it started is killed.
- */
-function chromium(extra: string[], url: string): Promise<string> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with ` +
-      '`apt-get install -y --no-install-recommends chromium` (CI does this in .ci/run)');
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'vaultctl-chromium-'));
-  profiles.push(profile);
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, ...extra, url];
-  return new Promise((resolve, reject) => {
-    const child = spawn(CHROMIUM, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      reject(new Error(`chromium timed out after ${CHROMIUM_TIMEOUT_MS} ms\n${stderr.slice(-2000)}`));
-    }, CHROMIUM_TIMEOUT_MS);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`chromium exited with ${code}\n${stderr.slice(-2000)}`));
-    });
-  });
 }
 
 describe.skipIf(skipBrowser)('HTML report in headless Chromium', () => {

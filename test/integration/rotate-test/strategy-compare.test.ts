@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expectCleanAndRedacted, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
 import type { CliDeps } from '../../../src/cli/deps.js';
+import { chromium, skipBrowser } from '../../support/chromium.js';
+import { countColour, decodePng } from '../../support/png-pixels.js';
+
+/** The live-lease line's stroke (src/report/html/styles.ts `.leases-line`). */
+const LEASE_COLOUR = '#6f42c1';
 
 // `rotate-test FILE --strategy a,b` (issue 11): the same scenario once per strategy, one results
 // directory each under one parent, then one comparison; `vaultctl report parent/*` renders it again.
@@ -77,5 +83,18 @@ describe('rotate-test --strategy', () => {
     expect(again.code, again.rt.err()).toBe(0);
     expect(again.rt.out()).toContain(table.split('\n').slice(0, 4).join('\n'));
     expect(existsSync(join(out, 'vso'))).toBe(false);
-  }, 180_000);
+
+    // Its HTML, as a browser draws it: the ranked table and one timeline per strategy with its live leases.
+    if (skipBrowser) return;
+    const html = join(dirs.out, 'compare.html');
+    const rendered = await runVaultctl(['report', join(out, 'init-renewer'), join(out, 'secret-sync-restart'),
+      '--format', 'html', '--out', html]);
+    expect(rendered.code, rendered.rt.err()).toBe(0);
+    const dom = await chromium(['--dump-dom'], pathToFileURL(html).href);
+    expect(dom).toContain('recommended: secret-sync-restart');
+    expect((dom.match(/<svg class="timeline"[^>]*data-hover="ready"/g) ?? []).length).toBe(2);
+    const shot = join(dirs.out, 'compare.png');
+    await chromium([`--screenshot=${shot}`, '--window-size=1400,2400', '--hide-scrollbars'], pathToFileURL(html).href);
+    expect(countColour(decodePng(readFileSync(shot)), LEASE_COLOUR)).toBeGreaterThan(200);
+  }, 240_000);
 });
