@@ -45,6 +45,16 @@ export async function runVaultctl(args: string[], opts: {
   }
 }
 
+/** Deps that fail the run, recording it in `flag`, if it gets as far as starting Postgres. */
+export function noStart(flag: { started: boolean }): (deps: CliDeps) => void {
+  return (deps) => {
+    deps.targets.local.createPostgres = () => {
+      flag.started = true;
+      throw new Error('Postgres must not be started');
+    };
+  };
+}
+
 /**
  * Polls `probe` every 50 ms until it returns a value other than undefined/false, and returns it;
  * throws naming `what` after `timeoutMs`. For tests that wait on a run's files instead of sleeping.

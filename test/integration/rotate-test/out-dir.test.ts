@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectCleanAndRedacted, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
-import type { CliDeps } from '../../../src/cli/deps.js';
+import { expectCleanAndRedacted, noStart, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
 import { distinctNames } from '../../../src/app/rotate-test.js';
 
 // `--out` that cannot be used is a usage error before anything starts; what the user wrote as a
@@ -24,16 +23,6 @@ load:
   request: {method: GET, path: /, headers: {Authorization: "Bearer ${extra || 'x'}-bearer-token", Accept: "*/*"}}
 `);
   return file;
-}
-
-/** Records whether the run got as far as starting Postgres. */
-function noStart(flag: { started: boolean }): (deps: CliDeps) => void {
-  return (deps) => {
-    deps.targets.local.createPostgres = () => {
-      flag.started = true;
-      throw new Error('Postgres must not be started');
-    };
-  };
 }
 
 describe('rotate-test --out that cannot be used', () => {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expectCleanAndRedacted, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
-import type { CliDeps } from '../../../src/cli/deps.js';
+import { expectCleanAndRedacted, noStart, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
 import { chromium, skipBrowser } from '../../support/chromium.js';
 import { countColour, decodePng } from '../../support/png-pixels.js';
 
@@ -27,16 +26,6 @@ workload: {replicas: 2, querySleep: 2ms}
 load: {rate: 100, connections: 5, duration: 12s, warmUp: 1s}
 `);
   return file;
-}
-
-/** Fails the run if it gets as far as starting Postgres. */
-function noStart(flag: { started: boolean }): (deps: CliDeps) => void {
-  return (deps) => {
-    deps.targets.local.createPostgres = () => {
-      flag.started = true;
-      throw new Error('Postgres must not be started');
-    };
-  };
 }
 
 describe('rotate-test --strategy', () => {

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors/errors.js';
-import { ExitCode } from '../../../src/errors/exit-codes.js';
-import { parseScenario } from '../../../src/scenario/loader.js';
+import { deliveryIssues, parseDelivery } from '../../support/delivery-issues.js';
 
-const HEAD = 'apiVersion: vaultctl.dev/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nload: {duration: 10s}\n';
-const parse = (delivery: string, extra = '') => parseScenario(`${HEAD}${extra}delivery:\n${delivery}`, 's.yaml');
-
-function issues(delivery: string, extra = ''): string[] {
-  try {
-    parse(delivery, extra);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).exitCode).toBe(ExitCode.InvalidConfig);
-    return (err as ConfigError).issues.map((i) => `${i.line}:${i.col} ${i.path}: ${i.message}`);
-  }
-  throw new Error('the scenario loaded but should be invalid');
-}
+const parse = parseDelivery;
+const issues = deliveryIssues;
 
 describe('delivery keys of vso and static-role', () => {
   it('normalizes vso\'s renewalPercent and revoke, and static-role\'s rotationPeriod and carrier', () => {
