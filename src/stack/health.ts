@@ -1,4 +1,5 @@
 import { stackNames } from './manifests/index.js';
+import { chartPodSelector } from './manifests/chart-pods.js';
 import type { StackContext } from './bootstrap/context.js';
 import { openVaultSession } from './bootstrap/steps-configure.js';
 
@@ -40,7 +41,8 @@ export function componentChecks(ctx: StackContext): DoctorCheck[] {
     },
     {
       title: `Wave ${cfg.charts.wave.namespace}: pods ready`,
-      run: async (c) => podsReady(c, cfg.charts.wave.namespace, `app.kubernetes.io/instance=${cfg.charts.wave.release}`),
+      // The labels the Wave chart puts on its pods (chart-pods.ts): `app`, `release`, no app.kubernetes.io/*.
+      run: async (c) => podsReady(c, cfg.charts.wave.namespace, chartPodSelector(cfg, 'wave')),
     },
     {
       title: `ExternalSecret ${cfg.namespace}/${n.externalSecret}: Ready/SecretSynced`,

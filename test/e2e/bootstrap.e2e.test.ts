@@ -15,6 +15,8 @@ import type { BootstrapDeps } from '../../src/app/bootstrap.js';
 import { newBootstrapCommand } from '../../src/cli/commands/bootstrap.js';
 import { newDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { newTeardownCommand } from '../../src/cli/commands/teardown.js';
+import { KIND_NODE_IMAGE } from '../../src/stack/manifests/kind.js';
+import { deleteClusterUnlessKept, retainArgs } from './keep-cluster.js';
 
 /**
  * The real thing: kind + helm + kubectl + Docker. Runs only with VAULTCTL_E2E=1 (CI workflow
@@ -49,18 +51,21 @@ describe.skipIf(process.env.VAULTCTL_E2E !== '1')('bootstrap → doctor → tear
   beforeAll(() => {
     stateDir = mkdtempSync(join(tmpdir(), 'vaultctl-e2e-state-'));
   });
+  let failed = false;
   afterAll(() => {
-    // Escape hatch for debugging a failed CI run (like ESO's E2E_SKIP_GLOBAL_TEARDOWN).
-    if (process.env.VAULTCTL_E2E_KEEP !== '1') {
-      try { execFileSync('kind', ['delete', 'cluster', '--name', name], { stdio: 'inherit' }); } catch { /* already gone */ }
-    }
+    // VAULTCTL_E2E_KEEP=on-failure (the e2e workflow) leaves a failed run's cluster for the state dump.
+    deleteClusterUnlessKept(name, failed);
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('bootstraps the lab, converges on a re-run, passes doctor, and tears down twice', async () => {
-    const first = await vaultctl(['bootstrap', '--name', name]);
+  it('bootstraps the lab, converges on a re-run, passes doctor, and tears down twice', async ({ onTestFailed }) => {
+    onTestFailed(() => { failed = true; });
+    const first = await vaultctl(['bootstrap', '--name', name, ...retainArgs(process.env)]);
     expect(first.code).toBe(0);
     expect(first.err).toContain(`Lab ready: context kind-${name}`);
+    // The node runs the pinned Kubernetes (kind.ts says why 1.34), not kind's default 1.36.
+    const kubelet = execFileSync('kubectl', ['--context', `kind-${name}`, 'get', 'nodes', '-o', 'jsonpath={.items[*].status.nodeInfo.kubeletVersion}'], { encoding: 'utf8' });
+    expect(kubelet.trim()).toBe(/^kindest\/node:(v[\d.]+)@/.exec(KIND_NODE_IMAGE)?.[1]);
 
     const again = await vaultctl(['bootstrap', '--name', name]);
     expect(again.code).toBe(0);

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { createTestRuntime } from '../support/test-runtime.js';
 import { repoRoot } from '../support/cli-harness.js';
 import { createCliDeps, runCli } from '../../src/cli/main.js';
 import { ExitCode } from '../../src/errors/exit-codes.js';
+import { deleteClusterUnlessKept, retainArgs } from './keep-cluster.js';
 
 /**
  * The seed's experiment on a real kind cluster: bootstrap → rotate-test on
@@ -31,16 +31,17 @@ describe.skipIf(process.env.VAULTCTL_E2E !== '1')('bootstrap → rotate-test (ku
     stateDir = mkdtempSync(join(tmpdir(), 'vaultctl-e2e-state-'));
     outDir = mkdtempSync(join(tmpdir(), 'vaultctl-e2e-results-'));
   });
+  let failed = false;
   afterAll(() => {
-    if (process.env.VAULTCTL_E2E_KEEP !== '1') {
-      try { execFileSync('kind', ['delete', 'cluster', '--name', name], { stdio: 'inherit' }); } catch { /* already gone */ }
-    }
+    // VAULTCTL_E2E_KEEP=on-failure (the e2e workflow) leaves a failed run's cluster for the state dump.
+    deleteClusterUnlessKept(name, failed);
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('measures three force-synced rollouts of the demo app and reports a failure rate for each', async () => {
-    const up = await vaultctl(['bootstrap', '--name', name]);
+  it('measures three force-synced rollouts of the demo app and reports a failure rate for each', async ({ onTestFailed }) => {
+    onTestFailed(() => { failed = true; });
+    const up = await vaultctl(['bootstrap', '--name', name, ...retainArgs(process.env)]);
     expect(up.code).toBe(0);
 
     const run = await vaultctl(['rotate-test', 'scenarios/k8s-seed-experiment.yaml', '--out', outDir]);

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { defaultStackConfig } from '../../stack/config/normalize.js';
+import { KIND_NODE_IMAGE } from '../../stack/manifests/kind.js';
 
 /** The options every stack command shares, each with its environment variable. */
 export function stackOptions(): Option[] {
@@ -16,7 +17,8 @@ export function installedComponentsText(): string {
   const c = defaultStackConfig();
   const ch = c.charts;
   return `What gets installed (defaults; every value can be changed in vaultctl.yaml):
-  kind cluster          "${c.clusterName}", one node; NodePorts published on 127.0.0.1 only:
+  kind cluster          "${c.clusterName}", one node on ${KIND_NODE_IMAGE.split('@')[0]} (Wave 0.11: Kubernetes <= 1.34);
+                        NodePorts published on 127.0.0.1 only:
                         Vault ${c.vaultHostPort} -> ${c.vaultNodePort}, demo app ${c.appHostPort} -> ${c.appNodePort}
   Vault                 helm ${ch.vault.chart} ${ch.vault.version} (Vault 2.0.4), dev mode, namespace ${ch.vault.namespace};
                         root token generated per lab, kept only in the cluster

@@ -1,13 +1,13 @@
 import { stackNames } from '../manifests/index.js';
+import { chartPodSelector } from '../manifests/chart-pods.js';
 import type { Component, StackContext } from './context.js';
 
 /** Where each component's pods and events are. */
 function targets(ctx: StackContext, component: Component): { namespace: string; logs: { resource: string } | { selector: string } }[] {
   const { cfg } = ctx;
   const n = stackNames(cfg);
-  const release = (c: 'eso' | 'wave') => ({
-    namespace: cfg.charts[c].namespace, logs: { selector: `app.kubernetes.io/instance=${cfg.charts[c].release}` },
-  });
+  // Each chart labels its pods its own way (chart-pods.ts cites the templates).
+  const release = (c: 'eso' | 'wave') => ({ namespace: cfg.charts[c].namespace, logs: { selector: chartPodSelector(cfg, c) } });
   switch (component) {
     case 'vault': return [{ namespace: cfg.charts.vault.namespace, logs: { resource: `statefulset/${n.vaultService}` } }];
     case 'postgres': return [{ namespace: cfg.postgres.namespace, logs: { resource: `statefulset/${n.postgresStatefulSet}` } }];
