@@ -10,8 +10,9 @@ export interface TeardownOptions extends StackCommandOptions {
 
 /**
  * `vaultctl teardown`: removes what bootstrap recorded in the state file — the kind cluster it
- * created, or the Helm releases and namespaces it created in an existing context — and nothing
- * else. Safe to run twice: without state it reports "nothing to tear down".
+ * created, or the Helm releases and namespaces it created in an existing context (ESO's objects
+ * first, while its controller can still remove their finalizers) — and nothing else. Safe to run
+ * twice: without state it reports "nothing to tear down"; a failure keeps the state for a retry.
  */
 export async function teardown(rt: Runtime, deps: BootstrapDeps, opts: TeardownOptions): Promise<void> {
   const reporter = createLineReporter(rt, { quiet: opts.quiet });
@@ -32,7 +33,10 @@ export async function teardown(rt: Runtime, deps: BootstrapDeps, opts: TeardownO
     : `Removing vaultctl's Helm releases and namespaces from context "${state.kubeContext}"`;
   const h = reporter.step(title);
   try {
-    const removed = await removeOwned(ctx, { cluster: whole, releases: state.releases, namespaces: state.namespaces });
+    const removed = await removeOwned(ctx, {
+      cluster: whole, releases: state.releases, namespaces: state.namespaces,
+      keptNamespaces: [state.app.namespace, ...state.namespaces.map((n) => n.name)],
+    });
     h.done(removed.length > 0 ? removed.join(', ') : 'nothing vaultctl created was left');
   } catch (err) {
     h.fail();

@@ -28,8 +28,12 @@ export async function runStackCommand(args: string[], opts: {
   script?: (runner: FakeCommandRunner) => void;
   createVaultApi?: (o: { endpoint: string; token: string }) => VaultApi;
   env?: Record<string, string>;
+  /** A virtual clock whose `sleep` advances it, for waits that must time out (default: real clock, instant sleep). */
+  clock?: { now(): number; sleep(ms: number): Promise<void> };
 }): Promise<StackRun> {
-  const rt = createTestRuntime({ cwd: process.cwd(), env: { VAULTCTL_STATE_DIR: opts.stateDir, ...opts.env } });
+  const base = createTestRuntime({ cwd: process.cwd(), env: { VAULTCTL_STATE_DIR: opts.stateDir, ...opts.env } });
+  const clock = opts.clock;
+  const rt: TestRuntime = clock ? { ...base, clock: { now: () => clock.now(), wallClock: () => new Date() } } : base;
   const runner = new FakeCommandRunner(rt.secrets);
   opts.script?.(runner);
   const deps: BootstrapDeps = {
@@ -37,7 +41,7 @@ export async function runStackCommand(args: string[], opts: {
     createVaultApi: opts.createVaultApi ?? (() => { throw new Error('no Vault in this test'); }),
     readDemoAppBundle: async () => '// demo app bundle\nconsole.log("hello");\n',
     packageRoot: '/opt/vaultctl',
-    sleep: async () => {},
+    sleep: clock ? (ms) => clock.sleep(ms) : async () => {},
   };
   const program = new Command('vaultctl').exitOverride();
   for (const c of [newBootstrapCommand(rt, deps), newTeardownCommand(rt, deps), newDoctorCommand(rt, deps)]) program.addCommand(c.exitOverride());

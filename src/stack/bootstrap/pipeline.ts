@@ -83,9 +83,11 @@ async function afterFailure(ctx: StackContext, step: Step, opts: PipelineOptions
   try {
     await ctx.vault?.close().catch(() => undefined);
     ctx.vault = undefined;
-    await removeOwned(ctx, { cluster: now.cluster, releases: now.releases, namespaces: now.namespaces });
+    // The app namespace may have existed: the ESO objects this run applied there go with ESO.
+    await removeOwned(ctx, { cluster: now.cluster, releases: now.releases, namespaces: now.namespaces, keptNamespaces: [ctx.cfg.namespace] });
     h.done();
   } catch (err) {
     h.fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+    if (err instanceof VaultctlError && err.hint) opts.reporter.info(`hint: ${err.hint}`);
   }
 }

@@ -74,6 +74,27 @@ export class Kubectl {
     }
   }
 
+  /**
+   * The names among `crds` that exist: `kubectl get customresourcedefinition A B --ignore-not-found
+   * --output name` (`customresourcedefinition.apiextensions.k8s.io/<name>` per line).
+   */
+  async existingCrds(crds: string[]): Promise<string[]> {
+    if (crds.length === 0) return [];
+    const r = await this.runner.run(this.argv('get', 'customresourcedefinition', ...crds, '--ignore-not-found', '--output', 'name'),
+      { signal: this.signal });
+    return r.stdout.split('\n').map((l) => l.trim().replace(/^[^/]*\//, '')).filter((n) => crds.includes(n));
+  }
+
+  /**
+   * `kubectl delete T1,T2 --namespace N (--all | --selector S) --ignore-not-found --wait=false`:
+   * marks the objects for deletion and returns; callers wait for their finalizers themselves.
+   */
+  async deleteAllOf(types: string[], namespace: string, selector?: string): Promise<void> {
+    const which = selector ? ['--selector', selector] : ['--all'];
+    await this.runner.run(this.argv('delete', types.join(','), '--namespace', namespace, ...which, '--ignore-not-found', '--wait=false'),
+      { signal: this.signal });
+  }
+
   /** `kubectl delete namespace N --ignore-not-found --wait`. */
   async deleteNamespace(name: string, timeoutSeconds = 300): Promise<void> {
     await this.runner.run(this.argv('delete', 'namespace', name, '--ignore-not-found', '--wait', `--timeout=${timeoutSeconds}s`),

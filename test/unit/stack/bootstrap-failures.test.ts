@@ -103,6 +103,10 @@ describe('a failing bootstrap step', () => {
     const lines = run.runner.lines();
     const cleanup = lines.slice(lines.findIndex((l) => l.includes('--sort-by=.lastTimestamp')) + 1);
     expect(cleanup).toEqual([
+      // ESO's objects first (none here: its CRDs never came), while its controller could still remove their finalizers.
+      'kubectl --context shared get customresourcedefinition externalsecrets.external-secrets.io pushsecrets.external-secrets.io ' +
+        'secretstores.external-secrets.io vaultdynamicsecrets.generators.external-secrets.io generatorstates.generators.external-secrets.io ' +
+        '--ignore-not-found --output name',
       'helm status external-secrets --kube-context shared --namespace external-secrets --output json',
       'kubectl --context shared delete namespace external-secrets --ignore-not-found --wait --timeout=300s',
       'kubectl --context shared delete namespace vaultctl-db --ignore-not-found --wait --timeout=300s',
