@@ -44,13 +44,15 @@ export function createNodeVaultApi(opts: NodeVaultApiOptions): VaultApi {
   return {
     async health(): Promise<VaultHealth> {
       // node-vault resolves sys/health with the body for 429/472/473/501/503 as well.
-      const body = (await call('GET', 'sys/health', (p) => client.read(p))) as Partial<VaultHealth> | undefined;
+      const body = (await call('GET', 'sys/health', (p) => client.read(p))) as
+        (Partial<VaultHealth> & { server_time_utc?: unknown }) | undefined;
       if (!body || typeof body.initialized !== 'boolean' || typeof body.sealed !== 'boolean') {
         throw new VaultApiError(`${endpoint} answered GET /v1/sys/health without a Vault health body`, {
           path: 'sys/health', hint: 'check that VAULT_ADDR points at a Vault server',
         });
       }
-      return { initialized: body.initialized, sealed: body.sealed, version: body.version };
+      const serverTimeUtc = typeof body.server_time_utc === 'number' ? body.server_time_utc : undefined;
+      return { initialized: body.initialized, sealed: body.sealed, version: body.version, ...(serverTimeUtc === undefined ? {} : { serverTimeUtc }) };
     },
     async read(path) {
       return (await call('GET', path, (p) => client.read(p))) as VaultResponse;

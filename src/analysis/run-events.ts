@@ -11,9 +11,14 @@ export interface LeaseCounts {
   /**
    * Issued leases that neither expired nor were revoked by the end of the log — or, when the log
    * has a `leases_counted` event of phase `after` (kubernetes target: ESO issues the leases, Vault
-   * counts them), that count.
+   * counts them), that count: the leases the run created, not the lab's from before it.
    */
   outstanding: number;
+  /**
+   * kubernetes target: the role's leases from before the run, still live at its end (the idle
+   * lab's ESO refreshes); not in `outstanding`. Absent on other targets and in older logs.
+   */
+  preExisting?: number;
 }
 
 /** A rotation that could not be carried out (`rotation_failed` event); the message is redacted. */
@@ -57,6 +62,7 @@ export function countLeases(events: readonly RunEvent[]): LeaseCounts {
   const live = new Set<string>();
   const counts = { issued: 0, expired: 0, revoked: 0 };
   let countedAfter: number | undefined;
+  let preExisting: number | undefined;
   for (const e of events) {
     if (e.type === 'credentials_issued') {
       counts.issued++;
@@ -69,9 +75,10 @@ export function countLeases(events: readonly RunEvent[]): LeaseCounts {
       live.delete(e.leaseId);
     } else if (e.type === 'leases_counted' && e.phase === 'after') {
       countedAfter = e.count;
+      preExisting = e.preExisting;
     }
   }
-  return { ...counts, outstanding: countedAfter ?? live.size };
+  return { ...counts, outstanding: countedAfter ?? live.size, ...(preExisting === undefined ? {} : { preExisting }) };
 }
 
 /**

@@ -54,8 +54,12 @@ export type RunEvent =
    * ExternalSecret's `status.refreshTime` seen last (ESO's reconcile start), when known.
    */
   | { t: number; type: 'secret_synced'; resourceVersion: string; refreshTime?: string }
-  /** kubernetes target: Vault leases under `<mount>/creds/<role>/` counted before or after the load. */
-  | { t: number; type: 'leases_counted'; phase: 'before' | 'after'; count: number };
+  /**
+   * kubernetes target: Vault leases under `<mount>/creds/<role>/` counted before or after the load.
+   * `count` is the run's (issued at or after the run's start, on Vault's clock) and `preExisting`
+   * the lab's from before the run. Logs without `preExisting` counted every lease in `count`.
+   */
+  | { t: number; type: 'leases_counted'; phase: 'before' | 'after'; count: number; preExisting?: number };
 
 /** What caused a rotation or rollout (`rotation-period`: a static role's scheduled password rotation). */
 export type RotationTrigger =

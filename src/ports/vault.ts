@@ -18,6 +18,8 @@ export interface VaultHealth {
   initialized: boolean;
   sealed: boolean;
   version?: string;
+  /** Vault's clock, unix seconds (`server_time_utc`), when the server reports it. */
+  serverTimeUtc?: number;
 }
 
 /**

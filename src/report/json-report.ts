@@ -61,8 +61,11 @@ export interface JsonReportRun {
   overall: JsonWindow;
   /** `rotation_triggered` events by trigger (`refresh`, `at`, `revoke`...). */
   rotations: Partial<Record<RotationTrigger, number>>;
-  /** Leases issued, expired, revoked, and outstanding at the end of the log. */
-  leases: { issued: number; expired: number; revoked: number; outstanding: number };
+  /**
+   * Leases issued, expired, revoked, and outstanding at the end of the log; kubernetes target:
+   * `outstanding` counts the run's leases and `preExisting` the lab's from before the run.
+   */
+  leases: { issued: number; expired: number; revoked: number; outstanding: number; preExisting?: number };
   /**
    * The delivery strategy and its costs: `name`, `restarts` {rollouts, inPlaceRestarts, reloads}
    * and `leases` (issued, renewed, revoked by the run, expired, outstandingAtEnd, vaultCalls, the

@@ -1,6 +1,7 @@
 import { expectsRollouts } from '../analysis/completeness.js';
 import type { LoadSummary } from '../ports/load.js';
 import type { RunAnalysis } from '../analysis/analyze.js';
+import type { LeaseCounts } from '../analysis/run-events.js';
 import type { StartupStats } from '../analysis/startup.js';
 import type { ReportRun } from './report-run.js';
 import { formatMs } from './text-table.js';
@@ -123,4 +124,14 @@ export function databaseCauseSentence(a: RunAnalysis): string | undefined {
   const rows = a.rollouts.filter((r) => r.databaseCauses).map((r) => `#${r.index} ${counts(r.databaseCauses!)}`);
   const meanings = Object.keys(a.databaseCauses).filter((code) => SQLSTATE_MEANINGS[code]).map((code) => `${code}: ${SQLSTATE_MEANINGS[code]}`);
   return `${[...rows, `all ${counts(a.databaseCauses)}`].join('; ')}${meanings.length > 0 ? ` (${meanings.join('; ')})` : ''}`;
+}
+
+/**
+ * The `leases:` line (without the label): `4 issued, 1 expired, 0 revoked, 3 outstanding`; on the
+ * kubernetes target `outstanding` is the run's and the lab's older leases follow in parentheses,
+ * so a lab that has been up for hours does not read as a leak.
+ */
+export function leasesSentence(l: LeaseCounts): string {
+  const base = `${l.issued} issued, ${l.expired} expired, ${l.revoked} revoked, ${l.outstanding} outstanding`;
+  return l.preExisting === undefined ? base : `${base} (the run's; ${l.preExisting} more from before the run, not counted)`;
 }

@@ -1,5 +1,5 @@
 import type { ReportRun } from './report-run.js';
-import { loadSentence, runWarnings, startupSentence, databaseCauseSentence, type NotedRun } from './run-notes.js';
+import { leasesSentence, loadSentence, runWarnings, startupSentence, databaseCauseSentence, type NotedRun } from './run-notes.js';
 import { renderCompareText } from './compare-table.js';
 import { isStrategyComparison } from './strategy-comparison.js';
 import { renderStrategyText } from './strategy-report.js';
@@ -47,11 +47,10 @@ export function renderVerdictLines(run: NotedRun, opts: TextReportOptions): stri
   const paint = (code: string, text: string) => (opts.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const b = analysis.baseline;
   const n = analysis.rollouts.length;
-  const l = analysis.leases;
   const lines = [
     `baseline: ${b.failures} of ${b.requests} requests failed (${formatRate(b.failureRate)}) in ${formatMs(b.spanMs)} ` +
       `outside ${n} rollout ${n === 1 ? 'window' : 'windows'}`,
-    `leases: ${l.issued} issued, ${l.expired} expired, ${l.revoked} revoked, ${l.outstanding} outstanding`,
+    `leases: ${leasesSentence(analysis.leases)}`,
   ];
   const load = loadSentence(run.run.load);
   if (load) lines.push(`load: ${load}`);

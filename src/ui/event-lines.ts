@@ -34,7 +34,8 @@ export function eventLine(e: RunEvent): string | undefined {
     case 'secret_synced':
       return `${at} Secret updated by ESO (resourceVersion ${e.resourceVersion})`;
     case 'leases_counted':
-      return `${at} leases of the role ${e.phase} the run: ${e.count}`;
+      return e.preExisting === undefined ? `${at} leases of the role ${e.phase} the run: ${e.count}`
+        : `${at} leases of the role ${e.phase} the load: ${e.count} the run's, ${e.preExisting} from before the run`;
     case 'warning':
       return `${at} warning: ${e.message}`;
     default:

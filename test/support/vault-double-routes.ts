@@ -40,14 +40,33 @@ export interface DoubleState {
   policies: Map<string, string>;
   /** `<mount>/<connection>` of every `rotate-root` call, in order. */
   rootRotations: string[];
+  /**
+   * How far the double's clock (lease times, sys/health `server_time_utc`) runs ahead of this
+   * machine's; negative when behind. A real lab's Vault runs on another host's clock.
+   */
+  clockOffsetMs: number;
 }
 
 /** An empty store. */
 export function emptyDoubleState(): DoubleState {
   return {
     mounts: new Map(), configs: new Map(), roles: new Map(), leases: new Map(), revoked: [],
-    auths: new Map(), authConfigs: new Map(), authRoles: new Map(), policies: new Map(), rootRotations: [],
+    auths: new Map(), authConfigs: new Map(), authRoles: new Map(), policies: new Map(), rootRotations: [], clockOffsetMs: 0,
   };
+}
+
+/** The double's own clock, epoch ms. */
+export function vaultNow(s: DoubleState): number {
+  return Date.now() + s.clockOffsetMs;
+}
+
+/**
+ * A Go `time.Time` as Vault's JSON writes it (RFC3339Nano: trailing zeros of the fraction
+ * dropped; `2021-03-17T11:45:50.755312-05:00` in developer.hashicorp.com/vault/docs/commands/lease/lookup).
+ * The double runs in UTC and keeps ms, so `2026-11-30T10:00:04.12Z` or `2026-11-30T10:00:04Z`.
+ */
+export function goTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d*?)0*Z$/, (_m, f: string) => (f ? `.${f}Z` : 'Z'));
 }
 
 /** Vault's system default lease TTL and max TTL (768h). */
@@ -99,14 +118,15 @@ export function handleLeases(s: DoubleState, method: string, path: string, body?
   if (!id) return fail(400, 'lease_id must be specified');
   const lease = liveLease(s, id);
   if (!lease) return fail(400, 'invalid lease');
-  const now = Date.now();
+  const now = vaultNow(s);
   if (path === 'sys/leases/revoke') {
     s.leases.delete(id);
     s.revoked.push(id);
     return NO_CONTENT;
   }
   if (path === 'sys/leases/lookup') {
-    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString().replace(/\.\d+Z$/, 'Z'));
+    // logical_system.go handleLeaseLookup: the times are time.Time values (RFC3339Nano in JSON).
+    const iso = (t: number | null) => (t === null ? null : goTime(t));
     return { status: 200, body: envelope({ data: {
       id, issue_time: iso(lease.issueTime), expire_time: iso(lease.expireTime), last_renewal: iso(lease.lastRenewal),
       renewable: true, ttl: Math.max(0, Math.floor((lease.expireTime - now) / 1000)),
@@ -231,7 +251,7 @@ function issueCreds(s: DoubleState, mount: string, name: string): Reply {
   if (!allowed.includes(name) && !allowed.includes('*')) return fail(400, `"${name}" is not an allowed role`);
   const maxTtl = ttlSeconds(role.max_ttl) || SYSTEM_MAX_TTL_S;
   const ttl = Math.min(ttlSeconds(role.default_ttl) || SYSTEM_MAX_TTL_S, maxTtl);
-  const now = Date.now();
+  const now = vaultNow(s);
   const id = `${mount}/creds/${name}/${alnum(24)}`;
   s.leases.set(id, { id, mount, role: name, issueTime: now, expireTime: now + ttl * 1000, maxExpire: now + maxTtl * 1000, lastRenewal: null });
   // Default username template: v-<displayName≤8>-<role≤8>-<20 random>-<unix>, at most 63 chars.
@@ -244,7 +264,7 @@ function issueCreds(s: DoubleState, mount: string, name: string): Reply {
 /** The lease if it exists and has not passed its TTL; Vault revokes expired leases itself. */
 function liveLease(s: DoubleState, id: string): DoubleLease | undefined {
   const lease = s.leases.get(id);
-  if (lease && lease.expireTime <= Date.now()) s.leases.delete(id);
+  if (lease && lease.expireTime <= vaultNow(s)) s.leases.delete(id);
   return s.leases.get(id);
 }
 

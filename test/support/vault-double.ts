@@ -9,7 +9,7 @@ import { readBody } from './read-body.js';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
-  emptyDoubleState, fail, handleAuthMethods, handleDatabase, handleKubernetesAuth, handleLeasePrefixes, handleLeases, handleMounts,
+  emptyDoubleState, fail, handleAuthMethods, vaultNow, handleDatabase, handleKubernetesAuth, handleLeasePrefixes, handleLeases, handleMounts,
   handlePolicies,
   type DoubleState, type Reply,
 } from './vault-double-routes.js';
@@ -71,7 +71,7 @@ export async function startVaultDouble(opts: { token?: string; database?: Double
     if (!pathname.startsWith('/v1/')) return send(res, fail(404));
     const method = rec.method === 'PUT' ? 'POST' : rec.method;
     const isList = method === 'LIST' || (method === 'GET' && ['true', '1'].includes(rec.query.get('list') ?? ''));
-    if (rec.path === 'sys/health' && (method === 'GET' || method === 'HEAD')) return send(res, { status: 200, body: health() });
+    if (rec.path === 'sys/health' && (method === 'GET' || method === 'HEAD')) return send(res, { status: 200, body: health(state) });
     if (rec.token !== token) return send(res, fail(403, 'permission denied'));
     if (opts.database && method === 'POST' && rec.path === 'sys/leases/revoke') await revokeInDatabase(opts.database, body);
     const reply =
@@ -148,13 +148,16 @@ export async function startVaultDouble(opts: { token?: string; database?: Double
   };
 }
 
-/** The documented health body (values of the docs sample, except the version). */
-function health(): Record<string, unknown> {
+/**
+ * The documented health body (values of the docs sample, except the version and the time):
+ * `server_time_utc` is `time.Now().UTC().Unix()` (hashicorp/vault http/sys_health.go), on the double's clock.
+ */
+function health(state: DoubleState): Record<string, unknown> {
   return {
     clock_skew_ms: 0, cluster_id: 'c0ffee00-0000-0000-0000-000000000000', cluster_name: 'vault-cluster-double',
     echo_duration_ms: 0, enterprise: false, initialized: true, performance_standby: false,
     replication_dr_mode: 'disabled', replication_performance_mode: 'disabled', sealed: false,
-    server_time_utc: Math.floor(Date.now() / 1000), standby: false, version: '2.0.4',
+    server_time_utc: Math.floor(vaultNow(state) / 1000), standby: false, version: '2.0.4',
   };
 }
 

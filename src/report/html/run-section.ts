@@ -9,7 +9,7 @@ import {
 import { renderTimelineSvg, type TimelineOptions } from './svg-timeline.js';
 import { strategyOf } from '../strategy-comparison.js';
 import { sentAsked } from '../text-table.js';
-import { databaseCauseSentence, loadSentence, runWarnings, startupSentence } from '../run-notes.js';
+import { databaseCauseSentence, leasesSentence, loadSentence, runWarnings, startupSentence } from '../run-notes.js';
 import { verdictHead } from '../verdict-format.js';
 
 /** Options of a run's section. */
@@ -62,7 +62,7 @@ function renderHeader(run: ReportRun): string {
     ['strategy', strategyOf(run)],
     ['load', `${load.rate === 'max' ? 'max' : `${load.rate} req/s`}, ${load.connections} connections`],
     ['measured', `${formatSeconds(analysis.measureToMs - analysis.measureFromMs)} (after ${formatMs(analysis.measureFromMs)} of setup and warm-up)`],
-    ['leases', `${analysis.leases.issued} issued, ${analysis.leases.expired} expired, ${analysis.leases.revoked} revoked, ${analysis.leases.outstanding} outstanding`],
+    ['leases', leasesSentence(analysis.leases)],
     ['tool', `${file.tool.name} ${file.tool.version}`],
     ['results', run.dir],
   ];

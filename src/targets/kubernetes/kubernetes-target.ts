@@ -8,7 +8,7 @@ import { rolloutBudgetMs } from '../rollout-budget.js';
 import type { KubernetesContext, KubernetesTargetDeps } from './kubernetes-deps.js';
 import { openLab, type Lab } from '../../stack/lab.js';
 import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';
-import { recordLeaseCount } from './leases.js';
+import { recordLeaseCount, RunLeaseCounter } from './leases.js';
 import { RolloutTracker } from './rollout-tracker.js';
 import { waitSettled } from './settle.js';
 import { KubernetesTriggers } from './triggers.js';
@@ -38,14 +38,18 @@ export function kubernetesTarget(deps: KubernetesTargetDeps): Target {
       const ctx: KubernetesContext = { ...target, deps };
       const lab = await step(ctx, 'Opening the lab', () => openLab(ctx), (l) => `context ${l.context}, app ${l.appUrl}`);
       notes(ctx.scenario, lab).forEach((line) => ctx.reporter.info(`  ${line}`));
+      // The run starts before its first change to the lab: the sync the refreshInterval change
+      // causes already issues the run's leases.
+      const leases = await RunLeaseCounter.start(lab.vault, { mount: lab.mount, role: lab.role, wallClock: ctx.wallClock });
+      if (leases.note) warn(ctx, leases.note);
       await applyScenario(ctx, lab);
-      return { startWorkload: () => watchWorkload(ctx, lab) };
+      return { startWorkload: () => watchWorkload(ctx, lab, leases.counter) };
     },
   };
 }
 
-/** Waits for the demo app to settle, then watches it and counts leases; rotations go through ESO and Vault. */
-async function watchWorkload(ctx: KubernetesContext, lab: Lab): Promise<RunningWorkload> {
+/** Waits for the demo app to settle, then watches it and counts the run's leases; rotations go through ESO and Vault. */
+async function watchWorkload(ctx: KubernetesContext, lab: Lab, leases: RunLeaseCounter): Promise<RunningWorkload> {
   const s = ctx.scenario;
   const sleep = ctx.deps.sleep ?? abortableSleep;
   const settled = await step(ctx, 'Waiting for the demo app to settle', () => waitSettled({
@@ -68,7 +72,7 @@ async function watchWorkload(ctx: KubernetesContext, lab: Lab): Promise<RunningW
   });
   const countLeases = (phase: 'before' | 'after') =>
     // Lease counts inform the report; a failed count is a warning, not a failed run.
-    recordLeaseCount(lab.vault, { mount: lab.mount, role: lab.role, phase, events: ctx.events, now: ctx.now })
+    recordLeaseCount(leases, { phase, events: ctx.events, now: ctx.now })
       .catch((err: unknown) => warn(ctx, err));
   await countLeases('before');
   const run = { 'force-sync': () => triggers.forceSync(), revoke: () => triggers.revoke(), 'rotate-root': () => triggers.rotateRoot() };

@@ -18,6 +18,7 @@ import { createTestRuntime } from '../../support/test-runtime.js';
 import { FakeCommandRunner } from '../../support/fake-command-runner.js';
 import { startVaultDouble, type VaultDouble } from '../../support/vault-double.js';
 import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
+import { seedIdleLeases } from '../../support/vault-double-leases.js';
 import { EXTERNALSECRETS, SECRETS, playRollout, secret, seedLab } from '../../support/kube-objects.js';
 
 const SCENARIO = `apiVersion: vaultctl.dev/v1alpha1
@@ -100,8 +101,8 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
     return { VAULTCTL_STATE_DIR: stateDir };
   }
 
-  /** ESO + Wave: a new force-sync annotation writes a new Secret and rolls the Deployment. */
-  function playEsoAndWave(): void {
+  /** ESO + Wave: a new force-sync annotation writes a new Secret and rolls the Deployment (`onSync`: ESO's Vault read). */
+  function playEsoAndWave(onSync?: () => Promise<unknown>): void {
     let handled = 0;
     let rev = 1;
     const timer = setInterval(() => {
@@ -109,6 +110,7 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
         JSON.stringify(r.body).includes('force-sync'));
       if (syncs.length <= handled) return;
       handled = syncs.length;
+      void onSync?.();
       k.put(SECRETS, secret());
       const es = k.get(EXTERNALSECRETS, 'demo-app-db')!;
       k.put(EXTERNALSECRETS, { ...es, status: { ...es.status, refreshTime: new Date().toISOString() } });
@@ -141,6 +143,27 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
     expect(k.requests.filter((r) => r.method === 'PATCH').map((r) => JSON.stringify(r.body))).toContain('{"spec":{"refreshInterval":"30m"}}');
     expect(k.get(EXTERNALSECRETS, 'demo-app-db')?.spec.refreshInterval).toBe('1m');
     expect(rt.err()).not.toContain(vault.token);
+  }, 60_000);
+
+  it('on a lab up for an hour (60 idle ESO leases) leases.outstanding counts only the run\'s leases and passes', async () => {
+    seedIdleLeases(vault.state, { mount: 'database', role: 'app', count: 60, everyMs: 60_000, newestAgoMs: 30_000, ttlMs: 3_600_000 });
+    const env = await writeLabState();
+    const rt = createTestRuntime({ cwd: dir, env });
+    await writeFile(join(dir, 'k8s.yaml'), SCENARIO);
+    const api = createNodeVaultApi({ endpoint: vault.endpoint, token: vault.token });
+    playEsoAndWave(() => api.read('database/creds/app'));
+    await rotateTest(rt, deps(), { files: ['k8s.yaml'], out: 'out', quiet: false });
+
+    const events = (await readFile(join(dir, 'out', 'events.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    expect(events.filter((e) => e.type === 'leases_counted')).toEqual([
+      expect.objectContaining({ phase: 'before', count: 0, preExisting: 60 }),
+      expect.objectContaining({ phase: 'after', count: 1, preExisting: 60 }),
+    ]);
+    const run = JSON.parse(await readFile(join(dir, 'out', 'run.json'), 'utf8')) as {
+      analysis: { leases: Record<string, number> }; verdict: { pass: boolean } };
+    expect(run.analysis.leases).toMatchObject({ outstanding: 1, preExisting: 60 });
+    expect(run.verdict.pass).toBe(true);
+    expect(rt.out()).toContain('1 outstanding (the run\'s; 60 more from before the run, not counted)');
   }, 60_000);
 
   it('a trigger Vault refuses is a rotation_failed event with its trigger and a progress line', async () => {

@@ -5,7 +5,7 @@ import type { RunEvent } from '../../../src/ports/events.js';
 import type { KubeApi } from '../../../src/ports/kube.js';
 import type { VaultApi } from '../../../src/ports/vault.js';
 import { KubernetesTriggers } from '../../../src/targets/kubernetes/triggers.js';
-import { listLeaseIds, recordLeaseCount } from '../../../src/targets/kubernetes/leases.js';
+import { listLeaseIds, recordLeaseCount, RunLeaseCounter } from '../../../src/targets/kubernetes/leases.js';
 import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape } from '../../../src/targets/kubernetes/lab-settings.js';
 import { analyzeRun } from '../../../src/analysis/analyze.js';
 import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
@@ -86,17 +86,19 @@ describe('kubernetes triggers and lease accounting', () => {
   });
 
   it('counts leases before and after, and the analysis takes the after count as outstanding', async () => {
+    // A fresh lab: every lease is the run's (a lab with older leases: lease-count.test.ts).
     const sink = { emit: (e: RunEvent) => events.push(e) };
-    expect(await recordLeaseCount(vaultApi, { mount: 'database', role: 'app', phase: 'before', events: sink, now: () => 1 })).toBe(0);
+    const { counter } = await RunLeaseCounter.start(vaultApi, { mount: 'database', role: 'app', wallClock: () => new Date() });
+    expect(await recordLeaseCount(counter, { phase: 'before', events: sink, now: () => 1 })).toEqual({ run: 0, preExisting: 0 });
     for (let i = 0; i < 4; i++) await vaultApi.read('database/creds/app');
-    expect(await recordLeaseCount(vaultApi, { mount: 'database', role: 'app', phase: 'after', events: sink, now: () => 9 })).toBe(4);
+    expect(await recordLeaseCount(counter, { phase: 'after', events: sink, now: () => 9 })).toEqual({ run: 4, preExisting: 0 });
     expect(events).toEqual([
-      { t: 1, type: 'leases_counted', phase: 'before', count: 0 },
-      { t: 9, type: 'leases_counted', phase: 'after', count: 4 },
+      { t: 1, type: 'leases_counted', phase: 'before', count: 0, preExisting: 0 },
+      { t: 9, type: 'leases_counted', phase: 'after', count: 4, preExisting: 0 },
     ]);
     const analysis = analyzeRun({ events, timeline: new TimelineRecorder({ binMs: 10, expectedDurationMs: 1000 }).toData(),
       settleMs: 0, measureFromMs: 0, measureToMs: 10 });
-    expect(analysis.leases).toEqual({ issued: 0, expired: 0, revoked: 0, outstanding: 4 });
+    expect(analysis.leases).toEqual({ issued: 0, expired: 0, revoked: 0, outstanding: 4, preExisting: 0 });
   });
 
   it('applies the scenario\'s role TTLs, refresh interval and replicas, and restores them', async () => {

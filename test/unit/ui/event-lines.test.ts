@@ -9,4 +9,10 @@ describe('progress lines for events', () => {
       .toBe('  5.0s replica r2 exited unexpectedly (code 1, signal null); its output: replicas/r2.log');
     expect(eventLine({ t: 5000, type: 'replica_exited', replica: 'r2', revision: 3, code: 0, signal: null, expected: true })).toBeUndefined();
   });
+
+  it('splits the kubernetes lease count into the run\'s and the lab\'s older ones', () => {
+    expect(eventLine({ t: 9000, type: 'leases_counted', phase: 'after', count: 3, preExisting: 60 }))
+      .toBe('  9.0s leases of the role after the load: 3 the run\'s, 60 from before the run');
+    expect(eventLine({ t: 9000, type: 'leases_counted', phase: 'after', count: 63 })).toBe('  9.0s leases of the role after the run: 63');
+  });
 });
