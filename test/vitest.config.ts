@@ -1,16 +1,62 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
+// Tests whose figures depend on timing under load (rollout counts, send lag, first-failure
+// instants against a schedule): they run one file at a time, after the rest, so that no other
+// test file competes with their replicas and load generator for this machine's two cores.
+const TIMING_SENSITIVE = [
+  'test/integration/rotate-test/local-scenarios.test.ts',
+  'test/integration/rotate-test/ground-truth-cli.test.ts',
+  'test/integration/rotate-test/failures.test.ts',
+  'test/integration/rotate-test/database-failures.test.ts',
+  'test/integration/rotate-test/database-causes.test.ts',
+  'test/integration/rotate-test/third-party-app.test.ts',
+  'test/integration/rotate-test/user-workload.test.ts',
+  'test/integration/rotate-test/strategies.test.ts',
+  'test/integration/rotate-test/vault-issuer.test.ts',
+  'test/integration/rotate-test/leftovers-*.test.ts',
+  'test/integration/load/**/*.test.ts',
+  'test/integration/local/**/*.test.ts',
+  'test/integration/demo-app/**/*.test.ts',
+  'test/integration/report/rotate-test-thresholds.test.ts',
+];
+
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+};
+
 // test/bench/ is run by hand (`npm run bench`), never by vitest;
 // e2e tests skip themselves unless VAULTCTL_E2E=1.
 export default defineConfig({
   // The config lives in test/ to keep the top level to what users asked for; paths are from the repo root.
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['**/node_modules/**', 'dist/**', 'test/bench/**'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'parallel',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: ['**/node_modules/**', 'dist/**', 'test/bench/**', ...TIMING_SENSITIVE],
+          // Two files at a time: unit and contract tests, and the strategy runs written to hold under load.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'timing',
+          include: TIMING_SENSITIVE,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
