@@ -12,6 +12,7 @@ import { createStackContext, type StackContext, type StackIo } from '../stack/bo
 import { bootstrapSteps, runPipeline } from '../stack/bootstrap/pipeline.js';
 import { Plan } from '../stack/bootstrap/plan.js';
 import { readState, removeState, writeState, type StackState } from '../stack/state.js';
+import { selectedStrategies, type LabStrategyTable } from '../stack/strategies/index.js';
 
 /**
  * What bootstrap, teardown and doctor need from outside the process; built in cli/main.ts
@@ -26,6 +27,8 @@ export interface BootstrapDeps {
   packageRoot: string;
   /** Pause between polls; default a real timer. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  /** The lab strategies to install from; default the ones this build ships (stack/strategies/index.ts). */
+  labStrategies?: LabStrategyTable;
 }
 
 /** Options shared by the stack commands: where the config is and what overrides it. */
@@ -36,6 +39,8 @@ export interface StackCommandOptions {
 }
 
 export interface BootstrapOptions extends StackCommandOptions {
+  /** `--strategies a,b`: replaces the config's `strategies`. */
+  strategies?: string[];
   retain: boolean;
   dryRun: boolean;
   quiet: boolean;
@@ -48,12 +53,13 @@ export interface BootstrapOptions extends StackCommandOptions {
  */
 export async function bootstrap(rt: Runtime, deps: BootstrapDeps, opts: BootstrapOptions): Promise<void> {
   const cfg = await loadStackConfig(rt, opts);
+  const strategies = selectedStrategies(cfg, deps.labStrategies);
   const reporter = createLineReporter(rt, { quiet: opts.quiet || opts.dryRun });
   if (opts.dryRun) {
     const plan = new Plan();
     const ctx = createStackContext({ cfg, runner: plan.runner(), io: stackIo(rt, deps, () => plan.vaultApi()), secrets: rt.secrets,
-      log: (l) => reporter.info(l), signal: rt.signal });
-    await runPipeline(ctx, bootstrapSteps(), { reporter, retain: true, onStep: (t) => plan.step(t) });
+      log: (l) => reporter.info(l), signal: rt.signal, strategies });
+    await runPipeline(ctx, bootstrapSteps(ctx), { reporter, retain: true, onStep: (t) => plan.step(t) });
     rt.stdout.write(`# vaultctl bootstrap --dry-run: the plan for a machine where nothing is installed yet.\n` +
       `# Nothing was run. Secrets are shown as ***. A real run skips or converges what already exists.\n\n` +
       plan.render((s) => rt.secrets.redact(s)));
@@ -61,8 +67,16 @@ export async function bootstrap(rt: Runtime, deps: BootstrapDeps, opts: Bootstra
   }
   const previous = await readState(rt.env);
   const ctx = stackContext(rt, deps, cfg, previous);
+  ctx.strategies = strategies;
+  const dropped = (previous?.strategies ?? []).filter((p) => !strategies.some((s) => s.name === p.name)).map((p) => p.name);
+  if (dropped.length > 0) {
+    // The Vault release is upgraded with this run's values only: an earlier strategy's injector or CSI provider would go.
+    reporter.info(`note: ${dropped.join(', ')} (installed by an earlier bootstrap) ${dropped.length === 1 ? 'is' : 'are'} not selected now; ` +
+      `the Vault chart loses ${dropped.length === 1 ? 'its' : 'their'} values. Keep ${dropped.length === 1 ? 'it' : 'them'} with --strategies ${[...cfg.strategies, ...dropped].join(',')}`);
+  }
+  ctx.state.strategies = mergeStrategies(ctx.state.strategies, strategies.map((s) => ({ name: s.name, namespace: s.namespace(cfg) })));
   try {
-    await runPipeline(ctx, bootstrapSteps(), {
+    await runPipeline(ctx, bootstrapSteps(ctx), {
       reporter, retain: opts.retain, afterStep: (c) => saveState(rt, c),
     });
   } catch (err) {
@@ -77,11 +91,12 @@ export async function bootstrap(rt: Runtime, deps: BootstrapDeps, opts: Bootstra
 }
 
 /** Loads vaultctl.yaml (or the defaults) and applies --name / --kube-context. */
-export async function loadStackConfig(rt: Runtime, opts: StackCommandOptions): Promise<StackConfig> {
+export async function loadStackConfig(rt: Runtime, opts: StackCommandOptions & { strategies?: string[] }): Promise<StackConfig> {
   const cfg = await loadLabConfig(opts.config ? resolve(rt.cwd, opts.config) : undefined, (p) => readFile(p, 'utf8'));
   const overrides: StackOverrides = {};
   if (opts.name !== undefined) overrides.clusterName = opts.name;
   if (opts.kubeContext !== undefined) overrides.kubeContext = opts.kubeContext;
+  if (opts.strategies !== undefined) overrides.strategies = opts.strategies;
   return applyOverrides(cfg, overrides);
 }
 
@@ -108,4 +123,11 @@ function stackIo(rt: Runtime, deps: BootstrapDeps, createVaultApi: StackIo['crea
 async function saveState(rt: Runtime, ctx: StackContext): Promise<void> {
   ctx.state.updatedAt = rt.clock.wallClock().toISOString();
   await writeState(rt.env, ctx.state);
+}
+
+/** The strategies of earlier runs stay recorded (their namespaces are still there) with this run's added. */
+function mergeStrategies(before: StackState['strategies'], now: { name: string; namespace: string }[]): StackState['strategies'] {
+  const out = [...(before ?? [])];
+  for (const s of now) if (!out.some((o) => o.name === s.name)) out.push(s);
+  return out.length > 0 ? out : undefined;
 }

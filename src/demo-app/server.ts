@@ -14,7 +14,10 @@
  * SIGTERM: graceful drain (GRACEFUL_DRAIN=1: stop accepting, answer every request from then on with
  * `Connection: close`, close kept-alive connections still idle after DRAIN_IDLE_CLOSE_MS, exit 0 when
  * every connection has ended or after DRAIN_TIMEOUT_MS) or the default immediate death.
- * SIGHUP: reload CREDENTIALS_FILE.
+ * CREDENTIALS_FILE may also hold a whole Vault response ({"data":{"username","password"},…}: what the
+ * Vault CSI provider writes for an object without `secretKey`).
+ * SIGHUP: reload CREDENTIALS_FILE. CREDENTIALS_POLL_MS (0 = off): also re-read it every so many ms and
+ * reload when the credentials in it changed (a CSI volume is updated in place and signals nobody).
  * Vault mode (strategy `direct`, ./vault-lease.ts): VAULT_ADDR + VAULT_TOKEN + VAULT_CREDS_PATH
  * (e.g. database/creds/app) replace PGUSER/PGPASSWORD/CREDENTIALS_FILE: the app reads its own
  * credentials, renews the lease, swaps its pool before max TTL, and revokes the old lease after
@@ -71,7 +74,8 @@ interface Creds { username: string; password: string }
 
 function readCredentials(): Creds {
   if (!credentialsFile) return { username: env.PGUSER ?? '', password: env.PGPASSWORD ?? '' };
-  const parsed = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Partial<Creds>;
+  const raw = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Partial<Creds> & { data?: Partial<Creds> };
+  const parsed = typeof raw.username === 'string' ? raw : (raw.data ?? {});
   if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
     throw new Error(`${credentialsFile} needs string fields "username" and "password"`);
   }
@@ -230,7 +234,7 @@ async function drain(): Promise<void> {
 // A naive app has no SIGTERM handler: the process dies at once and in-flight requests are reset.
 if (gracefulDrain) process.on('SIGTERM', () => void drain());
 
-process.on('SIGHUP', () => {
+function reloadCredentials(onlyIfChanged: boolean): void {
   // Vault mode: the app's own lease decides; a file vaultctl may still render is not its credentials.
   if (!credentialsFile || vaultMode || draining) return;
   let next: Creds;
@@ -240,9 +244,14 @@ process.on('SIGHUP', () => {
     log('reload_failed', { message: (err as Error).message });
     return;
   }
+  if (onlyIfChanged && next.username === creds.username && next.password === creds.password) return;
   swapPool(next);
   log('reloaded', { username: creds.username });
-});
+}
+
+process.on('SIGHUP', () => reloadCredentials(false));
+const credentialsPollMs = intEnv('CREDENTIALS_POLL_MS', 0);
+if (credentialsPollMs > 0) setInterval(() => reloadCredentials(true), credentialsPollMs).unref();
 
 /** New credentials: new queries go to a new pool; queries already running on the old one finish, its clients close as released. */
 function swapPool(next: Creds): void {

@@ -1,3 +1,5 @@
+import type { LabStrategyName } from './strategies/names.js';
+
 /**
  * The internal model of `vaultctl.yaml` (the lab's configuration), fully defaulted. Durations are
  * milliseconds. Loaded from `apiVersion: vaultctl.dev/v1alpha1`, `kind: LabConfig` by
@@ -48,6 +50,11 @@ export interface StackConfig {
     /** Stock Node image the bundled demo app runs on (no image build needed). */
     image: string;
   };
+  /**
+   * The delivery strategies in the lab, in install order, without repeats (issue 12). The base lab
+   * (`secret-sync-restart`) is always installed; each other one adds its namespace and controllers.
+   */
+  strategies: LabStrategyName[];
   /** How long each wait step may take, and how often it polls. */
   waits: { timeoutMs: number; intervalMs: number };
 }

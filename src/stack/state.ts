@@ -13,6 +13,8 @@ export interface Owned {
   name: string;
   namespace?: string;
   created: boolean;
+  /** A Helm release's chart (`hashicorp/vault-secrets-operator`): teardown clears the objects of a chart with finalizers first. Absent in older state files. */
+  chart?: string;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface StackState {
   releases: Owned[];
   hostPorts: { vault?: number; app?: number };
   vault: VaultAccess;
+  /** The lab strategies bootstrap installed besides the base lab, with the namespace of each (issue 12). */
+  strategies?: { name: string; namespace: string }[];
   /** Where the workload lives, for doctor. */
   app: { namespace: string; deployment?: string; externalSecret?: string };
   updatedAt: string;
@@ -63,6 +67,9 @@ export async function removeState(env: Readonly<Record<string, string | undefine
 /** Marks `item` in `list`, keeping `created` true once any run created it. */
 export function own(list: Owned[], item: Owned): void {
   const prev = list.find((o) => o.name === item.name && o.namespace === item.namespace);
-  if (prev) prev.created = prev.created || item.created;
+  if (prev) {
+    prev.created = prev.created || item.created;
+    if (item.chart) prev.chart = item.chart;
+  }
   else list.push({ ...item });
 }

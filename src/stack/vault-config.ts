@@ -6,6 +6,7 @@ import {
   DEFAULT_CREATION_STATEMENTS, DEFAULT_DATABASE_SETUP, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS,
 } from '../scenario/schema.js';
 import type { StackConfig } from './stack-config.js';
+import type { LabVaultRole } from './strategies/lab-strategy.js';
 
 /** Vault in a pod reaches the API server here; CA and reviewer JWT default to its own SA (stack-facts C). */
 export const IN_CLUSTER_KUBERNETES_HOST = 'https://kubernetes.default.svc:443';
@@ -23,16 +24,29 @@ export function kubernetesAuthWrites(cfg: StackConfig): VaultWrite[] {
   return [
     { path: `sys/auth/${auth}`, body: { type: 'kubernetes', description: 'vaultctl: ESO logs in with a service account token' } },
     { path: `auth/${auth}/config`, body: { kubernetes_host: IN_CLUSTER_KUBERNETES_HOST } },
+    ...roleWrites(cfg, {
+      role: cfg.vault.authRole, serviceAccount: cfg.eso.serviceAccount, namespace: cfg.namespace, policy: cfg.vault.policy,
+      paths: { [`${db}/creds/${cfg.vault.role}`]: ['read'] },
+    }),
+  ];
+}
+
+/**
+ * A strategy's policy and Kubernetes-auth role (issue 12), written after the base lab's auth
+ * method exists: the same two writes as the base lab's ESO role.
+ */
+export function roleWrites(cfg: StackConfig, r: LabVaultRole): VaultWrite[] {
+  const auth = mountPath(cfg.vault.kubernetesAuthMount);
+  const policy = Object.entries(r.paths)
+    .map(([path, caps]) => `path "${path}" {\n  capabilities = [${caps.map((c) => JSON.stringify(c)).join(', ')}]\n}\n`).join('');
+  return [
+    { path: `sys/policies/acl/${r.policy}`, body: { policy } },
     {
-      path: `sys/policies/acl/${cfg.vault.policy}`,
-      body: { policy: `path "${db}/creds/${cfg.vault.role}" {\n  capabilities = ["read"]\n}\n` },
-    },
-    {
-      path: `auth/${auth}/role/${cfg.vault.authRole}`,
+      path: `auth/${auth}/role/${r.role}`,
       body: {
-        bound_service_account_names: [cfg.eso.serviceAccount],
-        bound_service_account_namespaces: [cfg.namespace],
-        token_policies: [cfg.vault.policy],
+        bound_service_account_names: [r.serviceAccount],
+        bound_service_account_namespaces: [r.namespace],
+        token_policies: [r.policy],
         // Leases die with the token that created them: token_ttl >= the role's default_ttl (stack-facts F).
         token_ttl: toSeconds(cfg.vault.tokenTtlMs),
       },
@@ -40,12 +54,21 @@ export function kubernetesAuthWrites(cfg: StackConfig): VaultWrite[] {
   ];
 }
 
+/** Applies {@link roleWrites} (both overwrite: idempotent); returns Vault's warnings. */
+export async function configureLabRole(api: VaultApi, cfg: StackConfig, r: LabVaultRole): Promise<string[]> {
+  return writeAll(api, roleWrites(cfg, r));
+}
+
 /** Applies {@link kubernetesAuthWrites}; an auth method already enabled counts as done. */
 export async function configureKubernetesAuth(api: VaultApi, cfg: StackConfig): Promise<string[]> {
   const [enable, ...rest] = kubernetesAuthWrites(cfg);
-  const warnings: string[] = [];
   await writeIdempotent(api, enable);
-  for (const w of rest) {
+  return writeAll(api, rest);
+}
+
+async function writeAll(api: VaultApi, writes: VaultWrite[]): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const w of writes) {
     const res = await api.write(w.path, w.body);
     // The role write warns when no audience is set; ESO's token has the API server's default audience.
     for (const warning of res?.warnings ?? []) warnings.push(`${w.path}: ${warning}`);

@@ -34,7 +34,24 @@ export const ESO_CRDS: Record<string, string> = {
 export interface ChartBehaviour {
   crds: Record<string, string>;
   finalizers: Record<string, string>;
+  /** The CRDs are in the chart's crds/ folder: `helm uninstall` leaves them (and their objects). */
+  keepsCrds?: boolean;
+  /** A pre-delete hook removes the controller's finalizers from objects in the release's own namespace only. */
+  preDeleteInOwnNamespace?: boolean;
 }
+
+/**
+ * VSO's chart 1.4.1 (hashicorp/vault-secrets-operator@v1.4.1): CRDs in chart/crds/ (kept by helm
+ * uninstall), finalizers `<kind>.secrets.hashicorp.com/finalizer` (controllers/vaultauth_controller.go
+ * L33, vaultdynamicsecret_controller.go L44), and a pre-delete hook that removes them in the
+ * operator's namespace only (chart/templates/deployment.yaml L187-210, controllers/common.go L126-130).
+ */
+export const VSO_CHART: ChartBehaviour = {
+  crds: { VaultDynamicSecret: 'vaultdynamicsecrets.secrets.hashicorp.com', VaultAuth: 'vaultauths.secrets.hashicorp.com' },
+  finalizers: { VaultDynamicSecret: 'vaultdynamicsecret.secrets.hashicorp.com/finalizer', VaultAuth: 'vaultauth.secrets.hashicorp.com/finalizer' },
+  keepsCrds: true,
+  preDeleteInOwnNamespace: true,
+};
 
 /** ESO's chart as the lab installs it (`installCRDs: true`). */
 export const ESO_CHART: ChartBehaviour = { crds: ESO_CRDS, finalizers: { ExternalSecret: ESO_FINALIZER } };
@@ -56,6 +73,8 @@ export class FakeCluster {
   readonly releases = new Map<string, Release>();
   readonly namespaces = new Map<string, 'Active' | 'Terminating'>();
   readonly crds = new Map<string, string>();
+  /** CRDs a chart left behind on uninstall (crds/ folder). */
+  private readonly keptCrds = new Set<string>();
   objects: FakeObject[] = [];
 
   /** `charts`: what `helm upgrade --install` of a release name brings. */
@@ -102,7 +121,7 @@ export class FakeCluster {
     for (const o of this.objects) {
       if (o.deleting === undefined) continue;
       o.deleting++;
-      const owner = [...this.releases.values()].find((r) => r.running && r.chart.finalizers[o.kind]);
+      const owner = [...this.releases.values()].find((r) => r.running && owns(r.chart, o) && r.chart.finalizers[o.kind]);
       if (owner && o.deleting > this.lag) o.finalizers = o.finalizers.filter((f) => f !== owner.chart.finalizers[o.kind]);
     }
     this.collect();
@@ -113,7 +132,7 @@ export class FakeCluster {
     this.objects = this.objects.filter((o) => o.deleting === undefined || o.finalizers.length > 0);
     for (const [crd, kind] of [...this.crds]) {
       const owned = [...this.releases.values()].some((r) => r.chart.crds[kind] === crd);
-      if (!owned && !this.objects.some((o) => o.kind === kind)) this.crds.delete(crd);
+      if (!owned && !this.keptCrds.has(crd) && !this.objects.some((o) => this.crdOf(o) === crd)) this.crds.delete(crd);
     }
     for (const [ns, phase] of [...this.namespaces]) {
       if (phase === 'Terminating' && !this.objects.some((o) => o.namespace === ns)) this.namespaces.delete(ns);
@@ -136,9 +155,19 @@ export class FakeCluster {
   private uninstall(name: string) {
     const r = this.releases.get(name);
     if (!r) return { exitCode: 1, stderr: `Error: uninstall: Release not loaded: ${name}: release: not found` };
+    if (r.chart.preDeleteInOwnNamespace) {
+      for (const o of this.objects) {
+        if (o.namespace === r.namespace && owns(r.chart, o)) o.finalizers = o.finalizers.filter((f) => f !== r.chart.finalizers[o.kind]);
+      }
+    }
     this.releases.delete(name);
+    if (r.chart.keepsCrds) {
+      for (const crd of Object.values(r.chart.crds)) this.keptCrds.add(crd);
+      this.collect();
+      return { stdout: `release "${name}" uninstalled` };
+    }
     // The chart's CRDs are deleted with it; the API server then deletes every object of them.
-    this.markDeleting((o) => r.chart.crds[o.kind] !== undefined);
+    this.markDeleting((o) => owns(r.chart, o));
     return { stdout: `release "${name}" uninstalled` };
   }
 
@@ -147,20 +176,16 @@ export class FakeCluster {
       const o = doc.toJS() as { kind: string; apiVersion: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } | null;
       if (!o) continue;
       if (o.kind === 'Namespace') { this.namespaces.set(o.metadata.name, this.namespaces.get(o.metadata.name) ?? 'Active'); continue; }
-      if (!this.kindServed(o.kind)) continue;
+      if (!this.crds.has(this.crdOf({ kind: o.kind, apiVersion: o.apiVersion }))) continue;
       const ns = o.metadata.namespace ?? 'default';
       if (this.namespaces.get(ns) === 'Terminating') return { exitCode: 1, stderr: `Error from server (Forbidden): namespace ${ns} is being terminated` };
       if (this.objects.some((x) => x.kind === o.kind && x.namespace === ns && x.name === o.metadata.name)) continue;
       // A running controller adds its finalizer on its first reconcile.
-      const owner = [...this.releases.values()].find((r) => r.running && r.chart.finalizers[o.kind]);
+      const owner = [...this.releases.values()].find((r) => r.running && owns(r.chart, o) && r.chart.finalizers[o.kind]);
       this.add({ kind: o.kind, apiVersion: o.apiVersion, namespace: ns, name: o.metadata.name, labels: o.metadata.labels ?? {},
         finalizers: owner ? [owner.chart.finalizers[o.kind]] : [] });
     }
     return {};
-  }
-
-  private kindServed(kind: string): boolean {
-    return [...this.crds.values()].includes(kind);
   }
 
   private get(argv: string[]) {
@@ -172,9 +197,9 @@ export class FakeCluster {
     if (what.startsWith('namespace/')) return { stdout: this.namespaces.has(what.slice(10)) ? what : '' };
     // Built-in kinds (secrets, pods, ...) are not modelled: absent, as `--ignore-not-found` prints it.
     if (!what.includes('.')) return { stdout: '' };
-    const kinds = this.kindsOf(what);
-    if (!Array.isArray(kinds)) return kinds;
-    const items = this.select(argv, kinds).map((o) => ({
+    const crds = this.crdsOf(what);
+    if (!Array.isArray(crds)) return crds;
+    const items = this.select(argv, crds).map((o) => ({
       apiVersion: o.apiVersion, kind: o.kind,
       metadata: { name: o.name, namespace: o.namespace, labels: o.labels, finalizers: o.finalizers,
         ...(o.deleting !== undefined ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
@@ -185,9 +210,9 @@ export class FakeCluster {
   private delete(argv: string[]) {
     if (argv[2] === 'namespace') return this.deleteNamespace(argv[3], flag(argv, '--timeout'));
     if (!argv[2].includes('.')) return {};
-    const kinds = this.kindsOf(argv[2]);
-    if (!Array.isArray(kinds)) return kinds;
-    const hit = this.markDeleting((o) => this.select(argv, kinds).includes(o));
+    const crds = this.crdsOf(argv[2]);
+    if (!Array.isArray(crds)) return crds;
+    const hit = this.markDeleting((o) => this.select(argv, crds).includes(o));
     return { stdout: hit.map((o) => `${o.kind.toLowerCase()} "${o.name}" deleted`).join('\n') };
   }
 
@@ -201,22 +226,36 @@ export class FakeCluster {
     return { exitCode: 1, stdout: `namespace "${name}" deleted`, stderr: `error: timed out waiting for the condition on namespaces/${name} (--timeout=${timeout})` };
   }
 
-  private kindsOf(types: string): string[] | { exitCode: number; stderr: string } {
-    const kinds: string[] = [];
-    for (const t of types.split(',')) {
-      const kind = this.crds.get(t);
-      if (!kind) return { exitCode: 1, stderr: `error: the server doesn't have a resource type "${t}"` };
-      kinds.push(kind);
-    }
-    return kinds;
+  /** The served CRD of an object (`<plural>.<group>`), matched by kind and group. */
+  private crdOf(o: Pick<FakeObject, 'kind' | 'apiVersion'>): string {
+    const group = o.apiVersion.split('/')[0];
+    const hit = [...this.crds].find(([crd, kind]) => kind === o.kind && groupOfCrd(crd) === group);
+    return hit ? hit[0] : `${o.kind.toLowerCase()}s.${group}`;
   }
 
-  private select(argv: string[], kinds: string[]): FakeObject[] {
+  private crdsOf(types: string): string[] | { exitCode: number; stderr: string } {
+    const crds = types.split(',');
+    const missing = crds.find((t) => !this.crds.has(t));
+    if (missing) return { exitCode: 1, stderr: `error: the server doesn't have a resource type "${missing}"` };
+    return crds;
+  }
+
+  private select(argv: string[], crds: string[]): FakeObject[] {
     const ns = flag(argv, '--namespace');
     const sel = flag(argv, '--selector');
     const [k, v] = sel ? sel.split('=') : [];
-    return this.objects.filter((o) => kinds.includes(o.kind) && o.namespace === ns && (!k || o.labels[k] === v));
+    return this.objects.filter((o) => crds.includes(this.crdOf(o)) && o.namespace === ns && (!k || o.labels[k] === v));
   }
+}
+
+/** Two groups may have one kind (ESO's and VSO's VaultDynamicSecret): a chart owns an object by kind and group. */
+function owns(chart: ChartBehaviour, o: Pick<FakeObject, 'kind' | 'apiVersion'>): boolean {
+  const crd = chart.crds[o.kind];
+  return crd !== undefined && groupOfCrd(crd) === o.apiVersion.split('/')[0];
+}
+
+function groupOfCrd(crd: string): string {
+  return crd.slice(crd.indexOf('.') + 1);
 }
 
 /** argv without `--context X`, as scripts see it. */

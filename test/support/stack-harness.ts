@@ -6,6 +6,7 @@ import { createTestRuntime, type TestRuntime } from './test-runtime.js';
 import { FakeCommandRunner } from './fake-command-runner.js';
 import type { BootstrapDeps } from '../../src/app/bootstrap.js';
 import type { VaultApi } from '../../src/ports/vault.js';
+import type { LabStrategyTable } from '../../src/stack/strategies/index.js';
 import { exitCodeOf } from '../../src/errors/errors.js';
 import { formatError } from '../../src/errors/format.js';
 import { newBootstrapCommand } from '../../src/cli/commands/bootstrap.js';
@@ -30,6 +31,8 @@ export async function runStackCommand(args: string[], opts: {
   env?: Record<string, string>;
   /** A virtual clock whose `sleep` advances it, for waits that must time out (default: real clock, instant sleep). */
   clock?: { now(): number; sleep(ms: number): Promise<void> };
+  /** The lab strategies bootstrap installs from (default: the ones vaultctl ships). */
+  labStrategies?: LabStrategyTable;
 }): Promise<StackRun> {
   const base = createTestRuntime({ cwd: process.cwd(), env: { VAULTCTL_STATE_DIR: opts.stateDir, ...opts.env } });
   const clock = opts.clock;
@@ -42,6 +45,7 @@ export async function runStackCommand(args: string[], opts: {
     readDemoAppBundle: async () => '// demo app bundle\nconsole.log("hello");\n',
     packageRoot: '/opt/vaultctl',
     sleep: clock ? (ms) => clock.sleep(ms) : async () => {},
+    ...(opts.labStrategies ? { labStrategies: opts.labStrategies } : {}),
   };
   const program = new Command('vaultctl').exitOverride();
   for (const c of [newBootstrapCommand(rt, deps), newTeardownCommand(rt, deps), newDoctorCommand(rt, deps)]) program.addCommand(c.exitOverride());

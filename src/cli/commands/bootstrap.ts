@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { BootstrapDeps } from '../../app/bootstrap.js';
-import { installedComponentsText, stackOptions } from './stack-options.js';
+import { installedComponentsText, stackOptions, strategiesOption } from './stack-options.js';
 
 /** `vaultctl bootstrap`: stands up (or converges) the lab. */
 export function newBootstrapCommand(rt: Runtime, deps: BootstrapDeps): Command {
@@ -9,6 +9,7 @@ export function newBootstrapCommand(rt: Runtime, deps: BootstrapDeps): Command {
     .description('create the lab: kind + Vault + Postgres + External Secrets + Wave + demo app, configured (idempotent)');
   for (const o of stackOptions()) cmd.addOption(o);
   return cmd
+    .addOption(strategiesOption())
     .addOption(new Option('--retain', 'on failure keep what this run created (for debugging), instead of removing it').env('VAULTCTL_RETAIN'))
     .addOption(new Option('--dry-run', 'print the plan on stdout (commands, manifests, Vault calls; secrets as ***) and change nothing').env('VAULTCTL_DRY_RUN'))
     .addHelpText('after', `
@@ -18,6 +19,11 @@ Steps: prerequisites -> kind cluster -> helm repos -> Vault -> Postgres -> Exter
 Wave -> waits -> Vault Kubernetes auth + database engine -> ESO resources + demo app -> waits
 for the ExternalSecret (Ready/SecretSynced) and the demo app rollout. Waits poll every 2s for up
 to 5m (waits.interval / waits.timeout in vaultctl.yaml).
+
+Strategies (--strategies, or strategies: in vaultctl.yaml): the base lab is secret-sync-restart
+(ESO + Wave, namespace vaultctl-demo), always installed. Each other strategy then adds its charts
+(the Vault release gets the values it needs, e.g. the injector or the CSI provider), its Vault role
+and policy, its namespace vaultctl-<strategy> with a copy of the demo app, and its waits.
 
 Idempotent: re-running converges. An existing cluster is kept, releases are upgraded in place,
 manifests are server-side applied, Vault writes overwrite ("path is already in use" = done),
@@ -35,12 +41,13 @@ State (no secrets): ~/.vaultctl/state.json (VAULTCTL_STATE_DIR), read by doctor 
 Examples:
   vaultctl bootstrap
   vaultctl bootstrap --dry-run > plan.txt
+  vaultctl bootstrap --strategies secret-sync-restart,vso,agent-template,csi
   vaultctl bootstrap --kube-context my-dev-cluster --config vaultctl.yaml
   vaultctl bootstrap --name lab2 --retain`)
-    .action(async (opts: { config?: string; kubeContext?: string; name?: string; retain?: boolean; dryRun?: boolean; quiet?: boolean }) => {
+    .action(async (opts: { config?: string; kubeContext?: string; name?: string; strategies?: string[]; retain?: boolean; dryRun?: boolean; quiet?: boolean }) => {
       const { bootstrap } = await import('../../app/bootstrap.js');
       await bootstrap(rt, deps, {
-        config: opts.config, kubeContext: opts.kubeContext, name: opts.name,
+        config: opts.config, kubeContext: opts.kubeContext, name: opts.name, strategies: opts.strategies,
         retain: Boolean(opts.retain), dryRun: Boolean(opts.dryRun), quiet: Boolean(opts.quiet),
       });
     });

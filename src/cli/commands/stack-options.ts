@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import { defaultStackConfig } from '../../stack/config/normalize.js';
 import { KIND_NODE_IMAGE } from '../../stack/manifests/kind.js';
+import { LAB_STRATEGY_NAMES } from '../../stack/strategies/lab-strategy.js';
 
 /** The options every stack command shares, each with its environment variable. */
 export function stackOptions(): Option[] {
@@ -10,6 +11,20 @@ export function stackOptions(): Option[] {
     new Option('--name <cluster>', `kind cluster name (context kind-<name>; default "${defaultStackConfig().clusterName}")`).env('VAULTCTL_CLUSTER_NAME'),
     new Option('-q, --quiet', 'no progress lines on stderr').env('VAULTCTL_QUIET'),
   ];
+}
+
+/** `--strategies a,b` (bootstrap only): the lab strategies, replacing the config's `strategies`. */
+export function strategiesOption(): Option {
+  return new Option('--strategies <names>',
+    `comma-separated delivery strategies the lab holds, each in its own namespace (${LAB_STRATEGY_NAMES.join(', ')}); ` +
+    `default: strategies in vaultctl.yaml, else ${defaultStackConfig().strategies.join(',')}`)
+    .env('VAULTCTL_STRATEGIES')
+    .argParser(splitNames);
+}
+
+/** "vso, csi," -> ["vso", "csi"]; the names are checked with the config (an unknown one exits 2). */
+export function splitNames(text: string): string[] {
+  return text.split(',').map((n) => n.trim()).filter((n) => n !== '');
 }
 
 /** What bootstrap installs, with the default versions (from the built-in config). */

@@ -3,12 +3,13 @@ import type { VaultApi } from '../../ports/vault.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { StackConfig } from '../stack-config.js';
 import type { Owned, StackState } from '../state.js';
+import type { LabStrategy } from '../strategies/lab-strategy.js';
 import { Kind } from '../tools/kind.js';
 import { Helm } from '../tools/helm.js';
 import { Kubectl } from '../tools/kubectl.js';
 
 /** The stack components; a failed step prints its component's logs and events. */
-export type Component = 'host' | 'cluster' | 'vault' | 'postgres' | 'eso' | 'wave' | 'app';
+export type Component = 'host' | 'cluster' | 'vault' | 'postgres' | 'eso' | 'wave' | 'app' | 'strategy';
 
 /** An open connection to Vault (a NodePort URL, or a port-forward to stop). */
 export interface VaultSession {
@@ -45,6 +46,8 @@ export interface StackContext {
   secrets: SecretRegistry;
   log(line: string): void;
   signal?: AbortSignal;
+  /** The lab strategies this bootstrap installs besides the base lab, in order (empty: the base lab alone). */
+  strategies: LabStrategy[];
   /** Everything vaultctl owns across runs (written to the state file). */
   state: StackState;
   /** What this run created: the only things a failed bootstrap removes. */
@@ -59,7 +62,7 @@ export interface StackContext {
 /** Builds the tools for a config: kind mode unless the config names a kube context. */
 export function createStackContext(opts: {
   cfg: StackConfig; runner: CommandRunner; io: StackIo; secrets: SecretRegistry; log(line: string): void;
-  signal?: AbortSignal; previous?: StackState;
+  signal?: AbortSignal; previous?: StackState; strategies?: LabStrategy[];
 }): StackContext {
   const { cfg } = opts;
   const mode = cfg.kubeContext ? 'context' : 'kind';
@@ -71,6 +74,7 @@ export function createStackContext(opts: {
   };
   return {
     cfg, mode, kubeContext, runner: opts.runner, io: opts.io, secrets: opts.secrets, log: opts.log, signal: opts.signal, state,
+    strategies: opts.strategies ?? [],
     kind: new Kind(opts.runner, opts.signal),
     helm: new Helm(opts.runner, kubeContext, opts.signal),
     kubectl: new Kubectl(opts.runner, kubeContext, opts.signal),

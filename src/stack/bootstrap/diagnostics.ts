@@ -15,6 +15,8 @@ function targets(ctx: StackContext, component: Component): { namespace: string; 
     case 'wave': return [release('wave')];
     // The app waits on ESO: its controller logs say why a sync failed.
     case 'app': return [{ namespace: cfg.namespace, logs: { resource: `deployment/${n.appDeployment}` } }, release('eso')];
+    // Every object a strategy applies carries vaultctl's labels (manifests/types.ts `labels`).
+    case 'strategy': return ctx.strategies.map((s) => ({ namespace: s.namespace(cfg), logs: { selector: 'app.kubernetes.io/part-of=vaultctl' } }));
     default: return [];
   }
 }

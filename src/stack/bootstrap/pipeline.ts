@@ -4,6 +4,7 @@ import type { StackContext } from './context.js';
 import { printDiagnostics } from './diagnostics.js';
 import { removeOwned } from './remove.js';
 import type { Step } from './step.js';
+import { strategySteps } from './steps-strategy.js';
 import {
   clusterStep, helmReposStep, postgresStep, prerequisitesStep, releaseStep, secretsStep,
 } from './steps-infra.js';
@@ -11,8 +12,17 @@ import {
   appStep, vaultAuthStep, vaultDatabaseStep, waitAppStep, waitExternalSecretStep, waitPostgresStep, waitVaultStep,
 } from './steps-configure.js';
 
-/** Every bootstrap step, in order. Each one converges: re-running skips or overwrites what exists. */
-export function bootstrapSteps(): Step[] {
+/**
+ * Every bootstrap step, in order: the base lab, then each strategy's steps (steps-strategy.ts).
+ * Each one converges: re-running skips or overwrites what exists.
+ */
+export function bootstrapSteps(lab?: Pick<StackContext, 'cfg' | 'strategies'>): Step[] {
+  const strategies = lab ? lab.strategies.flatMap((s) => strategySteps(s, lab.cfg)) : [];
+  return [...baseSteps(), ...strategies];
+}
+
+/** The base lab (secret-sync-restart): Vault, Postgres, ESO, Wave, the demo app in `cfg.namespace`. */
+function baseSteps(): Step[] {
   return [
     prerequisitesStep,
     clusterStep,

@@ -1,6 +1,6 @@
 import type { Owned } from '../state.js';
 import type { StackContext } from './context.js';
-import { deleteEsoObjects, type EsoScope } from './eso-objects.js';
+import { deleteControllerObjects, FINALIZING_CONTROLLERS, type EsoScope, type FinalizingController } from './eso-objects.js';
 
 /** What to remove: the kind cluster, or releases and namespaces in a cluster vaultctl did not make. */
 export interface Removal {
@@ -16,7 +16,7 @@ export interface Removal {
 
 /**
  * Removes what vaultctl created: the whole kind cluster when it made it; otherwise, in this order,
- * ESO's objects (waiting until ESO's controller removed their finalizers), its Helm releases
+ * ESO's and then VSO's objects (waiting until each controller removed their finalizers), its Helm releases
  * (newest first), then its namespaces. Uninstalling ESO first would strand the finalizers and
  * leave the namespaces Terminating (see eso-objects.ts). Things that existed before are left alone.
  */
@@ -27,7 +27,14 @@ export async function removeOwned(ctx: Pick<StackContext, 'kind' | 'helm' | 'kub
   }
   const releases = [...what.releases].reverse().filter((x) => x.created);
   const namespaces = [...what.namespaces].reverse().filter((x) => x.created);
-  const done = await deleteEsoObjects(ctx, esoScopes(ctx, releases, namespaces, what.keptNamespaces ?? []));
+  const done: string[] = [];
+  // ESO's objects, then VSO's (eso-objects.ts), each while its controller still runs. VSO's only
+  // matter when its release goes: while it runs, it removes its finalizers as namespaces go.
+  for (const c of FINALIZING_CONTROLLERS) {
+    if (c.onlyWhenRemoved && !releases.some((r) => c.isRelease(r, ctx.cfg))) continue;
+    const scopes = controllerScopes(ctx, c, releases, namespaces, what.keptNamespaces ?? []);
+    done.push(...await deleteControllerObjects(ctx, c, scopes, c.namespace(what.releases, ctx.cfg)));
+  }
   for (const r of releases) {
     const ns = r.namespace ?? 'default';
     if (await ctx.helm.status(r.name, ns)) {
@@ -42,12 +49,11 @@ export async function removeOwned(ctx: Pick<StackContext, 'kind' | 'helm' | 'kub
   return done;
 }
 
-/** Every namespace about to be deleted; vaultctl's objects in kept ones too when ESO's release goes. */
-function esoScopes(ctx: Pick<StackContext, 'cfg'>, releases: Owned[], doomed: Owned[], kept: string[]): EsoScope[] {
-  const eso = ctx.cfg.charts.eso;
-  const esoGoes = releases.some((r) => r.name === eso.release && (r.namespace ?? 'default') === eso.namespace);
+/** Every namespace about to be deleted; vaultctl's objects in kept ones too when the controller's release goes. */
+function controllerScopes(ctx: Pick<StackContext, 'cfg'>, c: FinalizingController, releases: Owned[], doomed: Owned[], kept: string[]): EsoScope[] {
+  const goes = releases.some((r) => c.isRelease(r, ctx.cfg));
   const scopes: EsoScope[] = doomed.map((n) => ({ namespace: n.name, all: true }));
-  if (!esoGoes) return scopes;
+  if (!goes) return scopes;
   for (const name of new Set(kept)) {
     if (!doomed.some((n) => n.name === name)) scopes.push({ namespace: name, all: false });
   }

@@ -3,7 +3,7 @@ import { checkPrerequisites } from '../prerequisites.js';
 import { helmReleases, renderKindConfig, renderPostgres, toYaml, type HelmRelease, type KubeObject } from '../manifests/index.js';
 import { own } from '../state.js';
 import { Kind } from '../tools/kind.js';
-import type { StackContext } from './context.js';
+import type { Component, StackContext } from './context.js';
 import { generateAdminPassword, generateRootToken, readPostgresAdminPassword, readVaultRootToken } from './lab-secrets.js';
 import type { Step } from './step.js';
 import { human } from './wait.js';
@@ -64,22 +64,31 @@ export const helmReposStep: Step = {
 
 /** `helm upgrade --install` of release `index` (0 Vault, 1 ESO, 2 Wave), waiting for it. */
 export function releaseStep(index: number, label: string, component: 'vault' | 'eso' | 'wave'): Step {
+  return installReleaseStep(label, component, (ctx) => releasesOf(ctx)[index]);
+}
+
+/**
+ * `helm upgrade --install` of the release `pick` returns (a base chart or a strategy's), waiting for
+ * it; records the release and its namespace (with the chart, so teardown knows whose objects to
+ * clear first) as created when they did not exist.
+ */
+export function installReleaseStep(label: string, component: Component, pick: (ctx: StackContext) => HelmRelease): Step {
   return {
     title: (ctx) => {
-      const r = releasesOf(ctx)[index];
+      const r = pick(ctx);
       return `Installing ${label} (${r.chart} ${r.version} in namespace ${r.namespace})`;
     },
     component,
     async run(ctx) {
-      const r = releasesOf(ctx)[index];
+      const r = pick(ctx);
       await noteNamespace(ctx, r.namespace);
       const existed = (await ctx.helm.status(r.name, r.namespace)) !== undefined;
-      const created = { name: r.name, namespace: r.namespace, created: !existed };
+      const created = { name: r.name, namespace: r.namespace, chart: r.chart, created: !existed };
       own(ctx.state.releases, created);
       if (!existed) ctx.createdNow.releases.push(created);
       await ctx.helm.upgradeInstall({
         release: r.name, chart: r.chart, version: r.version, namespace: r.namespace,
-        valuesFiles: [ctx.io.packageFile(r.valuesFile)], set: r.set, wait: true, timeout: human(ctx.cfg.waits.timeoutMs),
+        valuesFiles: r.valuesFile ? [ctx.io.packageFile(r.valuesFile)] : [], set: r.set, wait: true, timeout: human(ctx.cfg.waits.timeoutMs),
       });
       return existed ? 'upgraded (already installed)' : 'installed';
     },
@@ -101,13 +110,17 @@ export async function applyObjects(ctx: StackContext, objects: KubeObject[]): Pr
   await ctx.kubectl.apply(toYaml(objects));
 }
 
-/** The releases with this run's root token. */
+/** The releases with this run's root token: the base charts (Vault with the strategies' values), then the strategies' charts. */
 export function releasesOf(ctx: StackContext): HelmRelease[] {
-  return helmReleases(ctx.cfg, { vaultDevRootToken: need(ctx.rootToken, 'Vault root token') });
+  return helmReleases(ctx.cfg, { vaultDevRootToken: need(ctx.rootToken, 'Vault root token') }, ctx.strategies);
 }
+
+/** Namespaces every cluster has (a strategy's chart may install into kube-system): never vaultctl's to delete. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Records whether a namespace existed before vaultctl touched it (teardown only deletes its own). */
 async function noteNamespace(ctx: StackContext, name: string): Promise<void> {
+  if (SYSTEM_NAMESPACES.includes(name)) return;
   if (ctx.state.namespaces.some((n) => n.name === name) || ctx.createdNow.namespaces.some((n) => n.name === name)) return;
   const existed = (await ctx.kubectl.get(`namespace/${name}`, { output: 'name' })) !== '';
   const item = { name, created: !existed };

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../scenario/duration.js';
 import type { StackConfig } from '../stack-config.js';
+import { LAB_STRATEGY_NAMES, type LabStrategyName } from '../strategies/lab-strategy.js';
 import { LAB_CONFIG_API_VERSION, LAB_CONFIG_KIND, labConfigFileSchema, type LabConfigFile } from './schema.js';
 
 const ms = (d: string | 0): number => parseDuration(String(d));
@@ -37,8 +38,14 @@ export function normalizeLabConfig(f: LabConfigFile): StackConfig {
       querySleepMs: ms(f.app.querySleep),
       image: f.app.image,
     },
+    strategies: orderStrategies(f.strategies),
     waits: { timeoutMs: ms(f.waits.timeout), intervalMs: ms(f.waits.interval) },
   };
+}
+
+/** Strategy names without repeats, in the order bootstrap installs them ({@link LAB_STRATEGY_NAMES}). */
+export function orderStrategies(names: readonly LabStrategyName[]): LabStrategyName[] {
+  return LAB_STRATEGY_NAMES.filter((n) => names.includes(n));
 }
 
 /** The configuration used when there is no `vaultctl.yaml`: every documented default. */

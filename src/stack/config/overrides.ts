@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors/errors.js';
 import type { StackConfig } from '../stack-config.js';
-import { labConfigProblems } from './normalize.js';
+import { LAB_STRATEGY_NAMES, type LabStrategyName } from '../strategies/lab-strategy.js';
+import { labConfigProblems, orderStrategies } from './normalize.js';
 import { labConfigFileSchema } from './schema.js';
 
 /** Values from command-line flags or environment variables; `undefined` means "not given". */
@@ -13,6 +14,8 @@ export type StackOverrides = Partial<{
   vaultHostPort: number;
   vaultNodePort: number;
   postgresNamespace: string;
+  /** `--strategies a,b` / VAULTCTL_STRATEGIES, split on commas; replaces the file's list. */
+  strategies: string[];
 }>;
 
 /**
@@ -37,10 +40,22 @@ export function applyOverrides(cfg: StackConfig, overrides: StackOverrides): Sta
   if (o.vaultHostPort !== undefined) out.vaultHostPort = check('Vault host port', shape.vaultHostPort, o.vaultHostPort);
   if (o.vaultNodePort !== undefined) out.vaultNodePort = check('Vault node port', shape.vaultNodePort, o.vaultNodePort);
   if (o.postgresNamespace !== undefined) out.postgres.namespace = check('Postgres namespace', shape.postgres.unwrap().shape.namespace, o.postgresNamespace);
+  if (o.strategies !== undefined) out.strategies = strategiesOverride(o.strategies);
   const problems = labConfigProblems(out);
   if (problems.length > 0) {
     throw new UsageError(`the overrides conflict with the configuration: ${problems.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`,
       'check the flags and environment variables against the config file');
   }
   return out;
+}
+
+/** Checks `--strategies` names: an unknown (or no) name is a UsageError (exit 2) listing every known one. */
+function strategiesOverride(names: string[]): LabStrategyName[] {
+  const known = `known strategies: ${LAB_STRATEGY_NAMES.join(', ')}`;
+  const unknown = names.filter((n) => !(LAB_STRATEGY_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown strategy ${unknown.map((n) => JSON.stringify(n)).join(', ')} in --strategies`, known);
+  }
+  if (names.length === 0) throw new UsageError('--strategies names no strategy', known);
+  return orderStrategies(names as LabStrategyName[]);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../../scenario/schema.js';
+import { LAB_STRATEGY_NAMES } from '../strategies/lab-strategy.js';
 
 /** The only lab config format this version reads (same API group as scenarios). */
 export const LAB_CONFIG_API_VERSION = 'vaultctl.dev/v1alpha1';
@@ -47,6 +48,14 @@ function chartSchema(d: { repo: string; chart: string; version: string; namespac
     })
     .prefault({});
 }
+
+/** A strategy name; an unknown one is an error listing every known name. */
+export const labStrategyNameSchema = z.enum(LAB_STRATEGY_NAMES, {
+  error: `must be one of ${LAB_STRATEGY_NAMES.join(', ')}`,
+});
+
+/** A non-empty list of strategy names. */
+export const labStrategiesSchema = z.array(labStrategyNameSchema).min(1, { error: `must name at least one of ${LAB_STRATEGY_NAMES.join(', ')}` });
 
 /**
  * `vaultctl.yaml` as written. Every key is optional and defaults to the values documented in
@@ -110,6 +119,11 @@ export const labConfigFileSchema = z.strictObject({
       image: imageRef.default('node:20-alpine'),
     })
     .prefault({}),
+  /**
+   * The delivery strategies the lab holds (issue 12), each in its own namespace. `secret-sync-restart`
+   * is the base lab (ESO + Wave in `namespace`), which bootstrap always installs.
+   */
+  strategies: labStrategiesSchema.default(['secret-sync-restart']),
   waits: z
     .strictObject({
       timeout: durationSchema.default('5m'),

@@ -10,9 +10,9 @@ import type { HelmRelease, KubeObject } from '../manifests/types.js';
  * Wave in `cfg.namespace`), built by the base pipeline; the others are in this folder.
  */
 
-/** The strategies a lab can hold, in the order bootstrap installs them. */
-export const LAB_STRATEGY_NAMES = ['secret-sync-restart', 'vso', 'agent-template', 'csi'] as const;
-export type LabStrategyName = (typeof LAB_STRATEGY_NAMES)[number];
+/** The strategies a lab can hold, in install order (in names.ts: stack-config.ts needs them too). */
+export { LAB_STRATEGY_NAMES, type LabStrategyName } from './names.js';
+import type { LabStrategyName } from './names.js';
 
 /** What every strategy's objects need from the run. */
 export interface LabStrategyInputs {

@@ -124,4 +124,26 @@ describe('demo app (real process, real Postgres)', () => {
     expect(app.events().find((e) => e.event === 'reloaded')).toMatchObject({ username: second.username });
     expect(app.output()).not.toContain(second.password);
   }, 60_000);
+
+  it('with CREDENTIALS_POLL_MS reloads a Vault-response file (the CSI provider\'s whole-secret object) when its credentials change, unsignalled', async () => {
+    const file = path.join(tmp, 'csi-creds.json');
+    const vaultResponse = (c: { username: string; password: string }, requestId: string) =>
+      JSON.stringify({ request_id: requestId, lease_id: `database/creds/app/${requestId}`, lease_duration: 600, renewable: true, data: { username: c.username, password: c.password } });
+    const first = await issuer.issue();
+    await writeFile(file, vaultResponse(first, 'r1'));
+    const app = await startApp(undefined, { CREDENTIALS_FILE: file, CREDENTIALS_POLL_MS: '100', POOL_IDLE_TIMEOUT_MS: '500' });
+    expect((await get(app.port)).status).toBe(200);
+    // Same credentials in a new response (another request id): nothing to reload.
+    await writeFile(file, vaultResponse(first, 'r2'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(app.events().filter((e) => e.event === 'reloaded')).toEqual([]);
+
+    const second = await issuer.issue();
+    await writeFile(file, vaultResponse(second, 'r3'));
+    await issuer.revoke(first.leaseId);
+    await waitFor(() => app.events().some((e) => e.event === 'reloaded'), 10_000, 'the reload');
+    expect(await get(app.port)).toMatchObject({ status: 200, body: '{"ok":true}' });
+    expect(app.events().filter((e) => e.event === 'reloaded')).toEqual([expect.objectContaining({ username: second.username })]);
+    expect(app.output()).not.toContain(second.password);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
-/** The subset of a CRD's structural OpenAPI v3 schema the ESO CRDs use. */
+/** The subset of a CRD's structural OpenAPI v3 schema the pinned CRDs (ESO, VSO, ...) use. */
 interface Schema {
   type?: string;
   properties?: Record<string, Schema>;
@@ -12,15 +12,23 @@ interface Schema {
   minLength?: number;
   maxLength?: number;
   minItems?: number;
+  minimum?: number;
+  maximum?: number;
   nullable?: boolean;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 
-const FIXTURE = new URL('../../fixtures/stack/eso-crd-schemas.json', import.meta.url);
-const schemas = (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { schemas: Record<string, Schema> }).schemas;
+// Every `*-crd-schemas.json` fixture (each with its source in test/fixtures/stack/README.md), keyed `<apiVersion>/<kind>`.
+const FIXTURES = new URL('../../fixtures/stack/', import.meta.url);
+const schemas: Record<string, Schema> = Object.assign(
+  {},
+  ...readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('-crd-schemas.json'))
+    .map((f) => (JSON.parse(readFileSync(new URL(f, FIXTURES), 'utf8')) as { schemas: Record<string, Schema> }).schemas),
+);
 
 /**
- * Checks an object against the ESO 2.9.0 CRD schema for its apiVersion/kind, as the API server
+ * Checks an object against the pinned CRD schema for its apiVersion/kind, as the API server
  * would: types, required keys, enums, patterns, and, unlike the npm models, UNKNOWN keys (which
  * the server prunes silently or rejects under strict field validation). Returns the problems.
  */
@@ -48,7 +56,9 @@ function check(value: unknown, s: Schema, at: string, out: string[]): void {
       if (s.maxLength !== undefined && value.length > s.maxLength) out.push(`${at}: longer than ${s.maxLength}`);
       return;
     case 'integer':
-      if (!Number.isInteger(value)) out.push(`${at}: expected integer`);
+      if (!Number.isInteger(value)) return void out.push(`${at}: expected integer`);
+      if (s.minimum !== undefined && (value as number) < s.minimum) out.push(`${at}: less than ${s.minimum}`);
+      if (s.maximum !== undefined && (value as number) > s.maximum) out.push(`${at}: greater than ${s.maximum}`);
       return;
     case 'number':
       if (typeof value !== 'number') out.push(`${at}: expected number`);

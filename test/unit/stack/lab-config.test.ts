@@ -44,6 +44,7 @@ const EXPECTED_DEFAULTS: StackConfig = {
   },
   eso: { refreshIntervalMs: 60_000, serviceAccount: 'vaultctl-eso' },
   app: { replicas: 3, maxSurge: 1, maxUnavailable: 0, preStopMs: 5000, terminationGracePeriodMs: 30_000, querySleepMs: 5, image: 'node:20-alpine' },
+  strategies: ['secret-sync-restart'],
   waits: { timeoutMs: 5 * 60_000, intervalMs: 2000 },
 };
 
