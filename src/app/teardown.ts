@@ -10,8 +10,8 @@ export interface TeardownOptions extends StackCommandOptions {
 
 /**
  * `vaultctl teardown`: removes what bootstrap recorded in the state file — the kind cluster it
- * created, or the Helm releases and namespaces it created in an existing context (ESO's objects
- * first, while its controller can still remove their finalizers) — and nothing else. Safe to run
+ * created, or the Helm releases and namespaces it created in an existing context (ESO's and VSO's
+ * objects first, while their controllers can still remove their finalizers) — and nothing else. Safe to run
  * twice: without state it reports "nothing to tear down"; a failure keeps the state for a retry.
  */
 export async function teardown(rt: Runtime, deps: BootstrapDeps, opts: TeardownOptions): Promise<void> {
