@@ -1,24 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { defaultStackConfig } from '../../../src/stack/config/index.js';
 import type { KubeObject } from '../../../src/stack/manifests/index.js';
 import type { StackConfig } from '../../../src/stack/stack-config.js';
+import { BUNDLE, findOne, MODELS, ROOT } from './lab-strategy-support.js';
 import {
   AGENT_CREDENTIALS_FILE, agentTemplateStrategy as strategy,
 } from '../../../src/stack/strategies/agent-template.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BUNDLE = '// demo app bundle placeholder\n';
 const P = 'vault.hashicorp.com/';
 
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  'v1/Namespace': Namespace, 'v1/ServiceAccount': ServiceAccount, 'v1/ConfigMap': ConfigMap,
-  'v1/Service': Service, 'apps/v1/Deployment': Deployment,
-};
 
 const DEFAULTS = defaultStackConfig();
 const CUSTOM: StackConfig = {
@@ -27,11 +19,7 @@ const CUSTOM: StackConfig = {
   vault: { ...DEFAULTS.vault, databaseMount: '/db-lab/', kubernetesAuthMount: 'k8s-lab', role: 'orders' },
 };
 
-const find = (objs: KubeObject[], kind: string) => {
-  const found = objs.filter((o) => o.kind === kind);
-  expect(found, kind).toHaveLength(1);
-  return found[0] as KubeObject & Record<string, any>;
-};
+const find = findOne;
 
 /**
  * Renders the agent template the way consul-template would for this one shape, without a Go engine:

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { defaultStackConfig } from '../../../src/stack/config/index.js';
 import { stackNames, type KubeObject } from '../../../src/stack/manifests/index.js';
 import type { StackConfig } from '../../../src/stack/stack-config.js';
@@ -12,13 +9,8 @@ import {
 } from '../../../src/stack/strategies/csi.js';
 import { roleWrites } from '../../../src/stack/vault-config.js';
 import { crdProblems } from './crd-schema.js';
+import { BUNDLE, findOne, MODELS, ROOT } from './lab-strategy-support.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BUNDLE = '// demo app bundle placeholder\n';
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  'v1/Namespace': Namespace, 'v1/ServiceAccount': ServiceAccount, 'v1/ConfigMap': ConfigMap, 'v1/Service': Service,
-  'apps/v1/Deployment': Deployment,
-};
 /** The fields of one `objects` entry the provider reads (hashicorp/vault-csi-provider@v1.7.4 internal/config/config.go `Secret`). */
 const PROVIDER_OBJECT_FIELDS = ['objectName', 'secretPath', 'secretKey', 'method', 'secretArgs', 'filePermission', 'encoding'];
 
@@ -29,11 +21,7 @@ const CUSTOM: StackConfig = {
   vault: { ...DEFAULTS.vault, databaseMount: '/db/', role: 'orders', kubernetesAuthMount: 'k8s', authRole: 'shop', policy: 'shop-read' },
 };
 
-const one = (objs: KubeObject[], kind: string) => {
-  const found = objs.filter((o) => o.kind === kind);
-  expect(found, kind).toHaveLength(1);
-  return found[0] as KubeObject & Record<string, any>;
-};
+const one = findOne;
 
 describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('csi lab strategy (%s)', (_label, cfg) => {
   const objs = csiStrategy.objects(cfg, { bundle: BUNDLE });

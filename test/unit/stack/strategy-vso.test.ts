@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { defaultStackConfig } from '../../../src/stack/config/index.js';
 import { renderDemoApp } from '../../../src/stack/manifests/demo-app.js';
 import { stackNames, type KubeObject } from '../../../src/stack/manifests/index.js';
@@ -11,13 +8,8 @@ import type { StackConfig } from '../../../src/stack/stack-config.js';
 import { vsoStrategy } from '../../../src/stack/strategies/vso.js';
 import { VSO_API_VERSION, VSO_CRDS } from '../../../src/stack/strategies/vso-names.js';
 import { crdProblems } from './crd-schema.js';
+import { BUNDLE, findOne, MODELS, ROOT } from './lab-strategy-support.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BUNDLE = '// demo app bundle placeholder\n';
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  'v1/Namespace': Namespace, 'v1/ServiceAccount': ServiceAccount, 'v1/ConfigMap': ConfigMap,
-  'v1/Service': Service, 'apps/v1/Deployment': Deployment,
-};
 
 const DEFAULTS = defaultStackConfig();
 const CUSTOM: StackConfig = {
@@ -26,11 +18,7 @@ const CUSTOM: StackConfig = {
   vault: { ...DEFAULTS.vault, databaseMount: '/db/', role: 'orders', kubernetesAuthMount: 'k8s-lab', policy: 'orders-read' },
 };
 
-const find = (objs: KubeObject[], kind: string) => {
-  const found = objs.filter((o) => o.kind === kind);
-  expect(found, kind).toHaveLength(1);
-  return found[0] as KubeObject & Record<string, any>;
-};
+const find = findOne;
 
 describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('vso strategy objects (%s)', (_label, cfg) => {
   const objs = vsoStrategy.objects(cfg, { bundle: BUNDLE });
