@@ -48,7 +48,9 @@ export function summarize(s: Scenario): string {
   // A strategy with its own timing (agent-template's watcher, init-renewer's renewer) is named instead.
   const own = s.delivery.strategy !== undefined && s.delivery.strategy !== 'secret-sync-restart';
   if (own) rotations.push(`strategy ${s.delivery.strategy}`);
-  if (s.delivery.refreshIntervalMs > 0) rotations.push(`${s.delivery.reload} every ${formatDuration(s.delivery.refreshIntervalMs)}`);
+  // static-role's refreshInterval is its ESO carrier's, which picks up each rotated password.
+  const refresh = own ? 'ESO refresh' : s.delivery.reload;
+  if (s.delivery.refreshIntervalMs > 0) rotations.push(`${refresh} every ${formatDuration(s.delivery.refreshIntervalMs)}`);
   if (s.rotations.atMs.length > 0) rotations.push(`${s.rotations.atMs.length} forced ${plural(s.rotations.atMs.length, 'rotation')}`);
   if (s.rotations.revokeAtMs.length > 0) rotations.push(`${s.rotations.revokeAtMs.length} ${plural(s.rotations.revokeAtMs.length, 'revocation')}`);
   parts.push(...(rotations.length > 0 ? rotations : ['no rotations']));
