@@ -90,12 +90,15 @@ describe('csi on the local target', () => {
       expect(issued[1].t).toBeGreaterThan(expired.t);
       expect(issued[1].t - issued[0].t).toBeGreaterThanOrEqual(16_000 - EVENT_LAG_MS);
       expect(issued[1].t - issued[0].t).toBeLessThan(16_000 + 2500);
-      expiries.push(expired.t);
+      // Due at max TTL from the issue. The revocation starts then (terminating sessions) and
+      // lease_expired is recorded once it is done, later on a busy machine: the due time is the anchor.
+      expiries.push(issued[0].t + 15_000);
     }
     // Nothing failed while the leases lived; requests failed from their death to the replicas' polls.
+    // A request may have started a query's time before the death it failed on.
     const failures = failureTimes(r.timeline);
     expect(failures.length).toBeGreaterThan(0);
-    expect(Math.min(...failures)).toBeGreaterThanOrEqual(Math.min(...expiries) - 100);
+    expect(Math.min(...failures)).toBeGreaterThanOrEqual(Math.min(...expiries) - EVENT_LAG_MS - 100);
     expect(Object.keys(r.baseline.byCause).some((c) => c.includes('28P01') || c.includes('42501'))).toBe(true);
     expect(r.events.filter((e) => e.type === 'rollout_started')).toEqual([]);
   });
