@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { runCli, createCliDeps } from '../../src/cli/main.js';
 import { createTestRuntime, type TestRuntime } from './test-runtime.js';
 import type { CliDeps } from '../../src/cli/deps.js';
@@ -9,6 +9,20 @@ import type { RunEvent } from '../../src/ports/events.js';
 
 /** The repository root (tests run with it as cwd). */
 export const repoRoot = join(import.meta.dirname, '..', '..');
+
+/**
+ * Runs started by runVaultctl that have not ended. A test that times out leaves its run going in
+ * this process; when the file's worker then exits, the run's replicas and Postgres outlive it
+ * (orphans no later run reaps: each file has its own state dir). So after each test, a run still
+ * going is interrupted as Ctrl-C would, and its cleanup awaited.
+ */
+const running = new Set<{ rt: TestRuntime; done: Promise<unknown> }>();
+
+afterEach(async () => {
+  const left = [...running];
+  for (const r of left) r.rt.abort();
+  await Promise.allSettled(left.map((r) => r.done));
+});
 
 /** Runs the real CLI in-process with real adapters and captured streams. */
 export async function runVaultctl(args: string[], opts: {
@@ -36,10 +50,14 @@ export async function runVaultctl(args: string[], opts: {
     clearInterval(poll);
     rt.abort();
   }, 50);
+  const done = runCli(args, rt, deps);
+  const entry = { rt, done };
+  running.add(entry);
   try {
-    const code = await runCli(args, rt, deps);
+    const code = await done;
     return { code, rt };
   } finally {
+    running.delete(entry);
     clearTimeout(timer);
     clearInterval(poll);
   }
