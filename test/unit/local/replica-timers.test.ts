@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReplicaTimers, wholeMs } from '../../../src/targets/local/strategies/replica-timers.js';
+import { ReplicaTimers } from '../../../src/targets/local/strategies/replica-timers.js';
 
 // The per-replica strategies' timers (csi, vault-env): steps run from each lease's issue on, before
 // the load's end is known, and are trimmed to it once the plan arms them.
@@ -48,9 +48,5 @@ describe('ReplicaTimers', () => {
     timers.set('r2', () => [step(t0 + 300, 'after-stop')]);
     await vi.advanceTimersByTimeAsync(5000);
     expect(ran).toEqual([]);
-  });
-
-  it('wholeMs rounds an issue time so the watcher schedule is exact', () => {
-    expect(wholeMs(2327.847)).toBe(2328);
   });
 });

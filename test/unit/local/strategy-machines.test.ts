@@ -6,6 +6,8 @@ import { strategy } from '../../../src/strategies/index.js';
 import { planRotations } from '../../../src/targets/rotation-schedule.js';
 import type { DriverPickup, RotationDriver } from '../../../src/targets/local/rotation-driver.js';
 import { machineFor } from '../../../src/targets/local/strategies/index.js';
+import { leaseClock } from '../../../src/targets/local/strategies/machine.js';
+import { NO_JITTER } from '../../../src/strategies/strategy.js';
 
 const HEAD = 'apiVersion: vaultctl.dev/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nload: {duration: 30s, warmUp: 2s}\n';
 const scenario = (yaml: string) => parseScenario(`${HEAD}${yaml}`, 's.yaml');
@@ -108,5 +110,21 @@ describe('agent-template on the local target', () => {
     expect(plan.map((p) => p.atMs)).toEqual(planRotations(s, 2000).map((a) => a.atMs));
     await runAll(plan);
     expect(calls).toEqual([8000, 14_000, 20_000, 26_000].map((_, i) => `rotate refresh signal -> lease-${i + 1}`));
+  });
+});
+
+describe('leaseClock', () => {
+  it('anchors a lease at a whole ms, so a watcher re-fetches at 4×grace before max TTL from any run-clock instant', () => {
+    // 6 s lease, max TTL 15 s, grace 0.6 s: the agent re-fetches 12.6 s after the issue. From a
+    // fractional issue time, float rounding could tip the stop test one renewal late (14.4 s).
+    const s = scenario(ROLE);
+    const m = strategy('agent-template');
+    for (let i = 0; i < 200; i++) {
+      const issuedAt = 1000 + i * 7.37 + i / 1000;
+      const clock = leaseClock(s, issuedAt);
+      const refetch = m.schedule(clock, clock.issuedAtMs + 20_000, { ...m.defaults, pickup: 'reread' }, NO_JITTER)
+        .find((e) => e.kind === 'issue' && e.lease === 1)!;
+      expect(refetch.atMs - clock.issuedAtMs, `issued at ${issuedAt}`).toBeCloseTo(12_600, 6);
+    }
   });
 });

@@ -4,7 +4,8 @@ import { strategy } from '../../../strategies/index.js';
 import { NO_JITTER } from '../../../strategies/strategy.js';
 import type { ReplicaLeases } from '../replica-leases.js';
 import { leaseClock, type MachineFactory } from './machine.js';
-import { wholeMs, type ReplicaStep } from './replica-timers.js';
+import { perReplicaMachine } from './per-replica-machine.js';
+import type { ReplicaStep } from './replica-timers.js';
 
 /** csi's parameters from the scenario (absent: upstream's defaults, src/strategies/csi.ts CSI_DEFAULTS). */
 function csiParams(s: Scenario) {
@@ -37,7 +38,7 @@ export function csiReplicaSteps(scenario: Scenario, replicas: ReplicaLeases): vo
   const params = csiParams(scenario);
   const current = new Map<string, Credentials>();
   const steps = (id: string, mountedAtMs: number, untilMs: number): ReplicaStep[] =>
-    m.schedule(leaseClock(scenario, wholeMs(mountedAtMs)), untilMs, params, NO_JITTER).flatMap((e): ReplicaStep[] => {
+    m.schedule(leaseClock(scenario, mountedAtMs), untilMs, params, NO_JITTER).flatMap((e): ReplicaStep[] => {
       // A poll past the cached lease mints new credentials (lease k > 0); polls that return the cached one change nothing.
       if (e.kind === 'issue' && e.lease > 0) return [{ atMs: e.atMs, run: () => replicas.poll(id, true) }];
       if (e.kind === 'renew' || e.kind === 'renew-truncated') {
@@ -52,19 +53,8 @@ export function csiReplicaSteps(scenario: Scenario, replicas: ReplicaLeases): vo
   });
 }
 
-/** The csi machine: arms the replicas' steps for the load's end; `rotations.at` polls every mount now. */
+/** The csi machine: arms the replicas' steps for the load's end; `rotations.at` polls every mount now (a poll that mints). */
 export const csiMachine: MachineFactory = ({ replicas }) => {
   if (!replicas) throw new Error('strategy csi needs per-replica credentials (perReplicaLeases)');
-  const mounted = new Set<string>();
-  replicas.onIssued((id) => mounted.add(id));
-  return {
-    plan: (measureFromMs, untilMs) => {
-      replicas.originMs = measureFromMs;
-      replicas.timers.arm(untilMs);
-      return [];
-    },
-    // Forced new credentials: every mount re-read now (a poll that mints), each replica its own lease.
-    rotateAt: () => Promise.all([...mounted].map((id) => replicas.poll(id, true))),
-    finish: async () => replicas.timers.stop(),
-  };
+  return perReplicaMachine(replicas, (id) => replicas.poll(id, true));
 };

@@ -12,15 +12,6 @@ export function provisionalHorizonMs(s: { load: { warmUpMs: number; durationMs: 
   return s.load.warmUpMs + s.load.durationMs + 60_000;
 }
 
-/**
- * A lease's issue time in whole ms. The watcher's stop test (`remaining − sleep ≤ grace`,
- * src/strategies/timing.ts lifetimeWatcher) meets equality exactly at max TTL; from a fractional
- * run-clock time, float rounding can tip it and add one more renewal, so the SIGTERM comes a step late.
- */
-export function wholeMs(t: number): number {
-  return Math.round(t);
-}
-
 /** One timed step on the run clock. */
 export interface ReplicaStep {
   atMs: number;

@@ -3,7 +3,8 @@ import { strategy } from '../../../strategies/index.js';
 import { NO_JITTER } from '../../../strategies/strategy.js';
 import type { ReplicaLeases } from '../replica-leases.js';
 import { leaseClock, type MachineFactory } from './machine.js';
-import { wholeMs, type ReplicaStep } from './replica-timers.js';
+import { perReplicaMachine } from './per-replica-machine.js';
+import type { ReplicaStep } from './replica-timers.js';
 
 /** vault-env's parameters from the scenario (absent: src/strategies/vault-env.ts VAULT_ENV_DEFAULTS). */
 function vaultEnvParams(s: Scenario) {
@@ -28,7 +29,7 @@ export function vaultEnvReplicaSteps(scenario: Scenario, replicas: ReplicaLeases
   const params = vaultEnvParams(scenario);
   replicas.onIssued((id, creds) => {
     // This container's lease only: the next one is issued by the restarted container, at its real start.
-    replicas.timers.set(id, (untilMs) => m.schedule(leaseClock(scenario, wholeMs(creds.issuedAt)), untilMs, params, NO_JITTER)
+    replicas.timers.set(id, (untilMs) => m.schedule(leaseClock(scenario, creds.issuedAt), untilMs, params, NO_JITTER)
       .filter((e) => e.lease === 0)
       .flatMap((e): ReplicaStep[] => {
         if (e.kind === 'renew' || e.kind === 'renew-truncated') return [{ atMs: e.atMs, run: () => replicas.renew(creds, 0) }];
@@ -38,20 +39,9 @@ export function vaultEnvReplicaSteps(scenario: Scenario, replicas: ReplicaLeases
   });
 }
 
-/** The vault-env machine: arms the replicas' steps for the load's end; `rotations.at` restarts every container now. */
+/** The vault-env machine: arms the replicas' steps for the load's end; `rotations.at` restarts every container in place now. */
 export const vaultEnvMachine: MachineFactory = ({ scenario, replicas }) => {
   if (!replicas) throw new Error('strategy vault-env needs per-replica credentials (perReplicaLeases)');
   const params = vaultEnvParams(scenario);
-  const ids = new Set<string>();
-  replicas.onIssued((id) => ids.add(id));
-  return {
-    plan: (measureFromMs, untilMs) => {
-      replicas.originMs = measureFromMs;
-      replicas.timers.arm(untilMs);
-      return [];
-    },
-    // Forced new credentials: every container restarted in place now, as when its lease is revoked under vault-env.
-    rotateAt: () => Promise.all([...ids].map((id) => replicas.restartInPlace(id, params.killAfterMs, params.restartDelayMs))),
-    finish: async () => replicas.timers.stop(),
-  };
+  return perReplicaMachine(replicas, (id) => replicas.restartInPlace(id, params.killAfterMs, params.restartDelayMs));
 };
