@@ -66,3 +66,12 @@ export function tempStateDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'vaultctl-state-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** What a fresh Vault answers bootstrap's configuration: nothing configured yet (as the dry-run plan's Vault, src/stack/bootstrap/plan.ts). */
+export const emptyVault: VaultApi = {
+  health: async () => ({ initialized: true, sealed: false }),
+  read: async () => ({ lease_id: '', lease_duration: 0, renewable: false, data: null, warnings: null }),
+  write: async () => undefined,
+  list: async () => [],
+  delete: async () => {},
+};

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expectCleanAndRedacted, useRunDirs, runVaultctl } from '../../support/cli-harness.js';
+import { useRunDirs } from '../../support/cli-harness.js';
+import { failureTimes, runScenario } from './strategy-run.js';
 
 // The delivery strategies of issue 11 on real Postgres and real replica processes: each run's
 // failure profile is the one ../shared/reference/delivery-strategies.md predicts (§6, §2).
 // secret-sync-restart is today's behaviour, covered by local-scenarios.test.ts.
 const dirs = useRunDirs('vaultctl-strategies-');
-
-interface Stats { requests: number; failures: number; byCause: Record<string, number> }
-type Timeline = { binMs: number; failures: Record<string, [number, number][]> };
-
-async function run(name: string) {
-  const out = join(dirs.out, name);
-  const { code, rt } = await runVaultctl(['rotate-test', `scenarios/${name}.yaml`, '--out', out]);
-  const runFile = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-  const events = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const timeline = JSON.parse(readFileSync(join(out, 'timeline.json'), 'utf8')) as Timeline;
-  expectCleanAndRedacted(rt, out, dirs.tmp);
-  return { code, rt, events, timeline, rollouts: runFile.analysis.rollouts as Stats[], baseline: runFile.analysis.baseline as Stats };
-}
-
-/** Start (ms, run clock) of every time bin holding a failure of any kind. */
-const failureTimes = (t: Timeline) => Object.values(t.failures).flatMap((pairs) => pairs.map(([bin]) => bin * t.binMs));
 
 /** How much earlier than its failure a request may have started: a query of a few ms plus a bin. */
 const IN_FLIGHT_MS = 100;
@@ -32,7 +15,7 @@ const EVENT_LAG_MS = 50;
 
 describe('delivery strategies on the local target', () => {
   it('init-renewer: renewals until max TTL, no new credentials, then 28P01 — and no failure before', async () => {
-    const r = await run('local-init-renewer');
+    const r = await runScenario(dirs, 'local-init-renewer');
     expect(r.code, r.rt.err()).toBe(0);
     const issued = r.events.filter((e) => e.type === 'credentials_issued');
     expect(issued).toHaveLength(1);
@@ -54,7 +37,7 @@ describe('delivery strategies on the local target', () => {
   });
 
   it('agent-template + signal: renewals and a re-fetch near max TTL, no rollout, no failed request', async () => {
-    const r = await run('local-agent-template');
+    const r = await runScenario(dirs, 'local-agent-template');
     expect(r.code, r.rt.err()).toBe(0);
     expect(r.rollouts).toEqual([]);
     expect(r.events.filter((e) => e.type === 'rollout_started')).toEqual([]);

@@ -8,8 +8,8 @@ export type RunEventJson = Record<string, any>;
 /** One window's statistics in run.json. */
 export interface Stats { requests: number; failures: number; byCause: Record<string, number>; downtimeMs: number }
 
-/** timeline.json: failures per kind as [bin, count] pairs. */
-export type Timeline = { binMs: number; failures: Record<string, [number, number][]> };
+/** timeline.json: failures per kind as [bin, count] pairs, and per cause as [bin, kind, cause, count]. */
+export type Timeline = { binMs: number; failures: Record<string, [number, number][]>; causes: [number, string, string, number][] };
 
 /** Runs `scenarios/<name>.yaml` through the CLI into `<outParent>/<name>` and reads its results. */
 export async function runScenario(dirs: { out: string; tmp: string }, name: string) {

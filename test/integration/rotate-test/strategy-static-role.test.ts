@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expectCleanAndRedacted, useRunDirs, runVaultctl } from '../../support/cli-harness.js';
+import { useRunDirs } from '../../support/cli-harness.js';
+import { failureTimes, runScenario } from './strategy-run.js';
 
 // static-role on real Postgres and real replica processes: the profile ../shared/reference/
 // delivery-strategies.md §8 and §0.1 predict. One database user; its password rotated in place
@@ -10,7 +9,6 @@ import { expectCleanAndRedacted, useRunDirs, runVaultctl } from '../../support/c
 // rollout has replaced the old replicas, and at no other time.
 const dirs = useRunDirs('vaultctl-strategy-static-');
 
-type Timeline = { binMs: number; failures: Record<string, [number, number][]>; causes: [number, string, string, number][] };
 
 /** How much earlier than its failure a request may have started: a login of a few ms plus a bin. */
 const IN_FLIGHT_MS = 100;
@@ -20,13 +18,9 @@ const TIMER_LATE_MS = 1500;
 
 describe('static-role on the local target', () => {
   it('one username throughout, the password rotated in place, 28P01 for new logins only between rotation and pickup', { timeout: 120_000 }, async () => {
-    const out = join(dirs.out, 'local-static-role');
-    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-static-role.yaml', '--out', out]);
+    // runScenario checks that no password (the first or a rotated one) is in any file, event or output line.
+    const { code, rt, events, timeline } = await runScenario(dirs, 'local-static-role');
     expect(code, rt.err()).toBe(0);
-    // No password (the first or a rotated one) in any file, event or output line.
-    expectCleanAndRedacted(rt, out, dirs.tmp);
-    const events = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const timeline = JSON.parse(readFileSync(join(out, 'timeline.json'), 'utf8')) as Timeline;
     const of = (type: string) => events.filter((e) => e.type === type);
 
     // One user, created once; static creds have no lease, so nothing is renewed or expires.
@@ -54,7 +48,7 @@ describe('static-role on the local target', () => {
     const login28P01 = timeline.causes.filter(([, , cause]) => cause === '28P01').map(([bin]) => bin * timeline.binMs);
     expect(login28P01.filter((t) => t >= rotated[0].t - IN_FLIGHT_MS && t < started[0].t).length).toBeGreaterThan(0);
     // ... and no request fails outside [rotation, rollout completed]: open sessions survived, new replicas log in.
-    const failures = Object.values(timeline.failures).flatMap((pairs) => pairs.map(([bin]) => bin * timeline.binMs));
+    const failures = failureTimes(timeline);
     expect(failures.length).toBeGreaterThan(0);
     expect(Math.min(...failures)).toBeGreaterThanOrEqual(rotated[0].t - IN_FLIGHT_MS);
     expect(Math.max(...failures)).toBeLessThanOrEqual(completed[0].t + IN_FLIGHT_MS);

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expectCleanAndRedacted, useRunDirs, runVaultctl } from '../../support/cli-harness.js';
+import { useRunDirs } from '../../support/cli-harness.js';
+import { runScenario } from './strategy-run.js';
 
 // vso on real Postgres and real replica processes: the profile ../shared/reference/delivery-strategies.md
 // §1 and §0.3 predict (renewals at the horizon, new credentials only when max TTL cuts a renewal
 // short, the replaced lease left to expire), timed by src/strategies/vso.ts without jitter.
 const dirs = useRunDirs('vaultctl-strategy-vso-');
-
-interface Stats { requests: number; failures: number; byCause: Record<string, number> }
 
 /**
  * Events are recorded once the issuer answered, the schedule counts from the issue itself: the SQL
@@ -19,14 +16,8 @@ const TIMER_LATE_MS = 1500;
 
 describe('vso on the local target', () => {
   it('renews at 77 % of the lease, rolls once near max TTL (not per renewal), the old lease outlives the rollout, nothing fails', { timeout: 120_000 }, async () => {
-    const out = join(dirs.out, 'local-vso');
-    const { code, rt } = await runVaultctl(['rotate-test', 'scenarios/local-vso.yaml', '--out', out]);
+    const { code, rt, events, rollouts, baseline } = await runScenario(dirs, 'local-vso');
     expect(code, rt.err()).toBe(0);
-    expectCleanAndRedacted(rt, out, dirs.tmp);
-    const runFile = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    const events = readFileSync(join(out, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const rollouts = runFile.analysis.rollouts as Stats[];
-    const baseline = runFile.analysis.baseline as Stats;
     const of = (type: string) => events.filter((e) => e.type === type);
 
     const issued = of('credentials_issued');

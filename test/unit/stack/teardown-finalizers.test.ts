@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runStackCommand, tempStateDir } from '../../support/stack-harness.js';
+import { runStackCommand, tempStateDir, emptyVault } from '../../support/stack-harness.js';
 import { FakeCommandRunner } from '../../support/fake-command-runner.js';
 import { ESO_CHART, ESO_FINALIZER, FakeCluster } from '../../support/fake-cluster.js';
 import { writeState, type StackState } from '../../../src/stack/state.js';
-import type { VaultApi } from '../../../src/ports/vault.js';
 
 // Issue 12, fix 3: ESO's objects go (and their finalizers with them) before ESO's chart, whose
 // CRDs and controller leave with it; then the namespaces. The cluster double holds the finalizer
@@ -176,11 +175,3 @@ describe('a failed bootstrap in an existing context', () => {
   });
 });
 
-/** What a fresh Vault answers the bootstrap's configuration (the dry-run plan's Vault, stack/bootstrap/plan.ts). */
-const emptyVault: VaultApi = {
-  health: async () => ({ initialized: true, sealed: false }),
-  read: async () => ({ lease_id: '', lease_duration: 0, renewable: false, data: null, warnings: null }),
-  write: async () => undefined,
-  list: async () => [],
-  delete: async () => {},
-};

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStackCommand, tempStateDir } from '../../support/stack-harness.js';
+import { runStackCommand, tempStateDir, emptyVault } from '../../support/stack-harness.js';
 import { FakeCommandRunner } from '../../support/fake-command-runner.js';
 import { ESO_CHART, FakeCluster, VSO_CHART } from '../../support/fake-cluster.js';
 import { CSI_STAND_IN, VSO_STAND_IN } from '../../support/lab-strategy-stand-ins.js';
 import { labels } from '../../../src/stack/manifests/types.js';
 import { readState } from '../../../src/stack/state.js';
 import type { LabStrategy } from '../../../src/stack/strategies/lab-strategy.js';
-import type { VaultApi } from '../../../src/ports/vault.js';
 
 // Issue 12: a strategy's release and namespace are recorded by bootstrap and removed by teardown;
 // VSO's objects keep their finalizers once VSO is gone (its CRDs stay, its pre-delete hook only
@@ -24,14 +23,6 @@ const VSO_WITH_CR: LabStrategy = {
     metadata: { name: 'demo-app-db', namespace: 'vaultctl-vso', labels: labels('demo-app-db') },
     spec: { vaultAuthRef: 'demo-app', mount: 'database', path: 'creds/app', destination: { name: 'demo-app-db', create: true } },
   }],
-};
-
-const emptyVault: VaultApi = {
-  health: async () => ({ initialized: true, sealed: false }),
-  read: async () => ({ lease_id: '', lease_duration: 0, renewable: false, data: null, warnings: null }),
-  write: async () => undefined,
-  list: async () => [],
-  delete: async () => {},
 };
 
 let state: ReturnType<typeof tempStateDir>;
