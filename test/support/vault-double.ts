@@ -25,6 +25,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: Record<string, unknown> | undefined;
   token: string | undefined;
+  /** The status it was answered with, once answered. */
+  status?: number;
 }
 
 /** A running double. `state` is its whole store, inspectable by tests. */
@@ -66,6 +68,7 @@ export async function startVaultDouble(opts: { token?: string; database?: Double
       query: new URLSearchParams(search), body, token: Array.isArray(header) ? header[0] : header,
     };
     requests.push(rec);
+    res.on('finish', () => { rec.status = res.statusCode; });
     // Vault >= 2.0 rejects uncleaned paths (stack-facts.md B); the exact message is not documented.
     if (/\/\/|\/\.\.?(\/|$)/.test(pathname)) return send(res, fail(400, `invalid request path: ${pathname}`));
     if (!pathname.startsWith('/v1/')) return send(res, fail(404));

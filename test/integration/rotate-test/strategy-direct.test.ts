@@ -44,7 +44,11 @@ describe('strategy direct on the local target', () => {
     // vaultctl configured the engine and issued nothing itself: every lease is a replica's own read.
     const reads = vault.requests.filter((r) => r.method === 'GET' && r.path === 'database/creds/app');
     const issued = of('credentials_issued');
-    expect(reads).toHaveLength(issued.length);
+    expect(reads.filter((r) => r.status === 200)).toHaveLength(issued.length);
+    // A read Vault failed (two replicas' concurrent GRANTs can meet Postgres's "tuple concurrently
+    // updated", as with real Vault: hashicorp/vault#1857) is retried by the app and reported as a warning, never lost.
+    const failedReads = reads.filter((r) => r.status !== 200);
+    expect(of('warning').filter((e) => /app: read credentials/.test(e.message))).toHaveLength(failedReads.length);
     expect(new Set(issued.map((e) => e.username)).size).toBe(issued.length);
     // Two replicas, each its first lease and one re-read (10 s lease, grace 1 s, max TTL 18 s).
     expect(issued).toHaveLength(4);
