@@ -1,8 +1,9 @@
 import * as k8s from '@kubernetes/client-node';
 import {
-  KubeApiError, type KubeApi, type KubeConfigSource, type KubeDeployment, type KubeExternalSecret, type KubeList, type KubePod, type KubeReplicaSet,
+  KubeApiError, type KubeApi, type KubeConfigSource, type KubeCustomObject, type KubeDeployment, type KubeExternalSecret, type KubeList, type KubePod, type KubeReplicaSet,
   type KubeWatchSession, type KubeWatchType,
 } from '../ports/kube.js';
+import { followPodLog } from './kube-log.js';
 
 /** ESO's ExternalSecret as a custom object (stack-facts F: `external-secrets.io/v1`). */
 const ES = { group: 'external-secrets.io', version: 'v1', plural: 'externalsecrets' } as const;
@@ -62,6 +63,11 @@ export function createKubeClient(source: KubeConfigSource): KubeApi {
     patchExternalSecret: (namespace, name, body) =>
       call<KubeExternalSecret>(`patch externalsecret ${namespace}/${name}`,
         () => custom.patchNamespacedCustomObject({ ...ES, namespace, name, body }, merge())),
+    readCustomObject: (kind, namespace, name) =>
+      call<KubeCustomObject>(`read ${kind.plural} ${namespace}/${name}`, () => custom.getNamespacedCustomObject({ ...kind, namespace, name })),
+    patchCustomObject: (kind, namespace, name, body) =>
+      call<KubeCustomObject>(`patch ${kind.plural} ${namespace}/${name}`,
+        () => custom.patchNamespacedCustomObject({ ...kind, namespace, name, body }, merge())),
     async readSecretResourceVersion(namespace, name) {
       try {
         const s = await core.readNamespacedSecret({ name, namespace });
@@ -90,6 +96,7 @@ export function createKubeClient(source: KubeConfigSource): KubeApi {
       };
       return session;
     },
+    followLog: (namespace, pod, container, opts, onLine) => followPodLog(kc, namespace, pod, container, opts, onLine),
   };
 }
 

@@ -42,11 +42,15 @@ export function findIncompleteness(status: RunStatus, log: EventLogState, error?
   return { kind: status === 'interrupted' ? 'interrupted' : 'incomplete', reasons };
 }
 
+/** The lab strategies whose new credentials roll the Deployment (kubernetes target). */
+const ROLLING_ON_KUBERNETES: readonly string[] = ['secret-sync-restart', 'vso'];
+
 /**
  * Whether a scenario must produce rollouts: it rotates during the measured load (a refresh
  * interval shorter than the load, or `rotations.at` offsets) and its deliveries roll the
- * workload (the kubernetes target, where Wave rolls on every Secret change, or `reload: restart`
- * locally). `reload: signal` and `none` never roll. Tolerates partial scenarios of old run files.
+ * workload (on the kubernetes target Wave rolls on every Secret change and VSO on every sync, while
+ * the agent and the CSI driver reload in place; locally `reload: restart`). `reload: signal` and
+ * `none` never roll. Tolerates partial scenarios of old run files.
  */
 export function expectsRollouts(s: Pick<Scenario, 'target'> & {
   delivery?: Partial<Scenario['delivery']>; rotations?: Partial<Scenario['rotations']>; load?: Partial<Scenario['load']>;
@@ -55,6 +59,7 @@ export function expectsRollouts(s: Pick<Scenario, 'target'> & {
   const duration = s.load?.durationMs ?? Infinity;
   const at = (s.rotations?.atMs ?? []).filter((ms) => ms < duration);
   const rotates = (every > 0 && every < duration) || at.length > 0;
-  const rolls = s.target === 'kubernetes' || (s.target === 'local' && s.delivery?.reload === 'restart');
+  const rolls = s.target === 'kubernetes' ? ROLLING_ON_KUBERNETES.includes(s.delivery?.strategy ?? 'secret-sync-restart')
+    : s.target === 'local' && s.delivery?.reload === 'restart';
   return rotates && rolls;
 }

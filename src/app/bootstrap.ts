@@ -41,6 +41,8 @@ export interface StackCommandOptions {
 export interface BootstrapOptions extends StackCommandOptions {
   /** `--strategies a,b`: replaces the config's `strategies`. */
   strategies?: string[];
+  /** `--reloader wave|stakater`: replaces the config's `reloader`. */
+  reloader?: string;
   retain: boolean;
   dryRun: boolean;
   quiet: boolean;
@@ -91,12 +93,13 @@ export async function bootstrap(rt: Runtime, deps: BootstrapDeps, opts: Bootstra
 }
 
 /** Loads vaultctl.yaml (or the defaults) and applies --name / --kube-context. */
-export async function loadStackConfig(rt: Runtime, opts: StackCommandOptions & { strategies?: string[] }): Promise<StackConfig> {
+export async function loadStackConfig(rt: Runtime, opts: StackCommandOptions & { strategies?: string[]; reloader?: string }): Promise<StackConfig> {
   const cfg = await loadLabConfig(opts.config ? resolve(rt.cwd, opts.config) : undefined, (p) => readFile(p, 'utf8'));
   const overrides: StackOverrides = {};
   if (opts.name !== undefined) overrides.clusterName = opts.name;
   if (opts.kubeContext !== undefined) overrides.kubeContext = opts.kubeContext;
   if (opts.strategies !== undefined) overrides.strategies = opts.strategies;
+  if (opts.reloader !== undefined) overrides.reloader = opts.reloader;
   return applyOverrides(cfg, overrides);
 }
 

@@ -69,7 +69,10 @@ function lazyKubeApi(source: KubeConfigSource): KubeApi {
     readExternalSecret: async (...a) => (await get()).readExternalSecret(...a),
     patchExternalSecret: async (...a) => (await get()).patchExternalSecret(...a),
     readSecretResourceVersion: async (...a) => (await get()).readSecretResourceVersion(...a),
+    readCustomObject: async (...a) => (await get()).readCustomObject(...a),
+    patchCustomObject: async (...a) => (await get()).patchCustomObject(...a),
     watch: async (...a) => (await get()).watch(...a),
+    followLog: async (...a) => (await get()).followLog(...a),
   };
 }
 

@@ -10,7 +10,11 @@ export type RunEvent =
   /** `replica`: per-replica credentials (csi, vault-env) name the replica they were issued for. */
   | { t: number; type: 'credentials_issued'; leaseId: string; username: string; ttlMs: number; issuer: string; replica?: string }
   | { t: number; type: 'rotation_triggered'; trigger: RotationTrigger; leaseId?: string }
-  | { t: number; type: 'credentials_reloaded'; leaseId: string; replicas: number }
+  /**
+   * `replica`/`username`: kubernetes target, one pod's app logged a reload (its log line names the
+   * new username, never the password; `leaseId` is then '' — the log does not name the lease).
+   */
+  | { t: number; type: 'credentials_reloaded'; leaseId: string; replicas: number; replica?: string; username?: string }
   | { t: number; type: 'rollout_started'; revision: number; trigger: RotationTrigger; replicas: number }
   | { t: number; type: 'replica_started'; replica: string; revision: number; port: number }
   | { t: number; type: 'replica_ready'; replica: string; revision: number }

@@ -53,7 +53,36 @@ export interface KubeReplicaSet {
 
 export interface KubePod {
   metadata: KubeMeta;
-  status?: { phase?: string; conditions?: KubeCondition[] };
+  spec?: { containers?: { name: string }[] };
+  status?: { phase?: string; conditions?: KubeCondition[]; containerStatuses?: KubeContainerStatus[] };
+}
+
+/** `status.containerStatuses[]` of a pod: the fields the app-log watch reads. */
+export interface KubeContainerStatus {
+  name: string;
+  restartCount?: number;
+  /** One of `waiting`, `running`, `terminated` is set. */
+  state?: { running?: { startedAt?: string }; waiting?: { reason?: string }; terminated?: { exitCode?: number } };
+  /** The previous instance's end, after a restart. */
+  lastState?: { terminated?: { exitCode?: number; reason?: string } };
+}
+
+/**
+ * Where a followed container log starts (`GET .../pods/<pod>/log`, PodLogOptions). Without any
+ * of these the whole log of the current container instance comes first. `sinceTime` (RFC 3339)
+ * reaches the kubelet at whole seconds: the API server formats it with time.RFC3339
+ * (kubernetes/kubernetes pkg/registry/core/pod/strategy.go LogLocation).
+ */
+export interface KubeLogOptions {
+  /** Ends the request; the follow then resolves. */
+  signal: AbortSignal;
+  /** Only the last N lines (0: none, i.e. from now on). */
+  tailLines?: number;
+  /** Only lines of the last N seconds (by the kubelet's clock; at least 1). */
+  sinceSeconds?: number;
+  sinceTime?: string;
+  /** Prefix every line with its RFC3339Nano timestamp and a space (the kubelet's `timestamps=true`). */
+  timestamps?: boolean;
 }
 
 /** ESO ExternalSecret (`external-secrets.io/v1`), the fields the target touches (stack-facts F). */
@@ -61,6 +90,20 @@ export interface KubeExternalSecret {
   metadata: KubeMeta;
   spec?: { refreshInterval?: string; [key: string]: unknown };
   status?: { refreshTime?: string; syncedResourceVersion?: string; conditions?: KubeCondition[] };
+}
+
+/** A custom resource's coordinates, e.g. VSO's VaultDynamicSecret (`secrets.hashicorp.com`, `v1beta1`, `vaultdynamicsecrets`). */
+export interface KubeCustomKind {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+/** A custom object as JSON: the target reads the fields it knows and leaves the rest. */
+export interface KubeCustomObject {
+  metadata: KubeMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
 }
 
 /**
@@ -100,12 +143,23 @@ export interface KubeApi {
   patchExternalSecret(namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeExternalSecret>;
   /** The Secret's `metadata.resourceVersion`; undefined when it does not exist. Never reads its data. */
   readSecretResourceVersion(namespace: string, name: string): Promise<string | undefined>;
+  /** GET of one custom object (a controller's CR: VSO's VaultDynamicSecret). */
+  readCustomObject(kind: KubeCustomKind, namespace: string, name: string): Promise<KubeCustomObject>;
+  /** JSON merge patch (RFC 7386) of one custom object. */
+  patchCustomObject(kind: KubeCustomKind, namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeCustomObject>;
   /**
    * Opens one watch on an API path (`/apis/apps/v1/namespaces/<ns>/deployments`); `query` goes on
    * the URL (labelSelector, fieldSelector, resourceVersion, allowWatchBookmarks). Restarting is
    * the caller's job (servers close watches periodically).
    */
   watch(path: string, query: Record<string, string>, onEvent: (type: KubeWatchType, object: unknown) => void): Promise<KubeWatchSession>;
+  /**
+   * Follows one container's log (`follow=true`), calling `onLine` once per complete line (without
+   * its newline; lines over 64 KiB are dropped). Resolves when the stream ends: the container
+   * stopped, the pod is gone, the API server closed it, or `opts.signal` aborted. Rejects with a
+   * {@link KubeApiError} on an HTTP error (404 no such pod, 400 no such container) or a broken connection.
+   */
+  followLog(namespace: string, pod: string, container: string, opts: KubeLogOptions, onLine: (line: string) => void): Promise<void>;
 }
 
 /** A Kubernetes API call failed. `status` is the HTTP status when one arrived. */
@@ -121,5 +175,11 @@ export class KubeApiError extends ExternalError {
 export const FORCE_SYNC_ANNOTATION = 'force-sync';
 /** Wave's pod-template annotation: the hash of the Secrets/ConfigMaps the pods read (stack-facts G). */
 export const WAVE_CONFIG_HASH = 'wave.pusher.com/config-hash';
+/**
+ * Stakater Reloader's pod-template annotation with `reloadStrategy: annotations`: a JSON of the
+ * Secret that triggered the reload and its SHA1, rewritten on every reload
+ * (stakater/Reloader@v1.4.21 internal/pkg/constants/constants.go, internal/pkg/handler/upgrade.go `createReloadedAnnotations`).
+ */
+export const RELOADER_LAST_RELOADED_FROM = 'reloader.stakater.com/last-reloaded-from';
 /** The Deployment controller's revision annotation on Deployments and ReplicaSets. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';

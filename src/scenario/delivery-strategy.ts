@@ -21,8 +21,9 @@ export type DeliveryStrategyName = (typeof DELIVERY_STRATEGY_NAMES)[number];
  */
 export const IMPLEMENTED_STRATEGIES: Readonly<Record<'local' | 'kubernetes', readonly DeliveryStrategyName[]>> = {
   local: ['secret-sync-restart', 'agent-template', 'init-renewer', 'vso', 'static-role', 'csi', 'vault-env', 'direct'],
-  // The lab is ESO + Wave: a synced Secret and a rolling restart.
-  kubernetes: ['secret-sync-restart'],
+  // The strategies `vaultctl bootstrap --strategies` installs (src/stack/strategies/names.ts LAB_STRATEGY_NAMES;
+  // a unit test keeps both equal). README "Strategies on Kubernetes" says why the others are not in the lab.
+  kubernetes: ['secret-sync-restart', 'vso', 'agent-template', 'csi'],
 };
 
 /** How agent-template's app learns of a re-rendered file (facts file §2 "Signalling the app"). */

@@ -63,6 +63,14 @@ export function semanticIssues(raw: unknown): PathIssue[] {
     // Static credentials have no lease (facts file §8); rotations.at is the manual rotate-role.
     issues.push({ path: ['rotations', 'revoke'], message: 'static-role credentials have no lease to revoke; use rotations.at for a manual rotation' });
   }
+  const strategy = delivery.strategy;
+  if (Array.isArray(rotations.at) && rotations.at.length > 0 && root.target === 'kubernetes' && (strategy === 'agent-template' || strategy === 'csi')) {
+    // The agent and the CSI driver fetch on their own schedule: no API makes them fetch now.
+    issues.push({
+      path: ['rotations', 'at'],
+      message: `on target kubernetes, ${strategy} fetches new credentials on its own schedule: nothing can make it fetch now (use rotations.revoke, or the role's TTLs)`,
+    });
+  }
   for (const key of ['at', 'revoke', 'rotateRoot'] as const) {
     const offsets = rotations[key];
     if (loadMs === undefined || !Array.isArray(offsets)) continue;

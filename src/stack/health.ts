@@ -17,7 +17,7 @@ export interface DoctorCheck {
 
 interface Condition { type?: string; status?: string; reason?: string; message?: string }
 
-/** The lab's component checks: Vault, Postgres, Wave, ESO's ExternalSecret, the demo app. */
+/** The lab's component checks: Vault, Postgres, Wave (or Reloader), ESO's ExternalSecret, the demo app. */
 export function componentChecks(ctx: StackContext): DoctorCheck[] {
   const { cfg } = ctx;
   const n = stackNames(cfg);
@@ -39,11 +39,7 @@ export function componentChecks(ctx: StackContext): DoctorCheck[] {
       title: `Postgres ${cfg.postgres.namespace}/${n.postgresStatefulSet}: rollout`,
       run: async (c) => rollout(c, `statefulset/${n.postgresStatefulSet}`, cfg.postgres.namespace),
     },
-    {
-      title: `Wave ${cfg.charts.wave.namespace}: pods ready`,
-      // The labels the Wave chart puts on its pods (chart-pods.ts): `app`, `release`, no app.kubernetes.io/*.
-      run: async (c) => podsReady(c, cfg.charts.wave.namespace, chartPodSelector(cfg, 'wave')),
-    },
+    reloaderCheck(ctx),
     {
       title: `ExternalSecret ${cfg.namespace}/${n.externalSecret}: Ready/SecretSynced`,
       async run(c) {
@@ -61,6 +57,21 @@ export function componentChecks(ctx: StackContext): DoctorCheck[] {
       run: async (c) => rollout(c, `deployment/${n.appDeployment}`, cfg.namespace),
     },
   ];
+}
+
+/**
+ * The pods of the controller that rolls the demo app: the one bootstrap recorded (a lab switched
+ * with `--reloader` has only that one), else the config's. Each chart labels its pods its own way
+ * (chart-pods.ts): Wave `app`/`release` only, Reloader `app.kubernetes.io/{name,instance}` too.
+ */
+function reloaderCheck(ctx: StackContext): DoctorCheck {
+  const which = ctx.state.reloader ?? ctx.cfg.reloader;
+  const chart = which === 'stakater' ? 'reloader' : 'wave';
+  const { namespace } = ctx.cfg.charts[chart];
+  return {
+    title: `${which === 'stakater' ? 'Stakater Reloader' : 'Wave'} ${namespace}: pods ready`,
+    run: async (c) => podsReady(c, namespace, chartPodSelector(c.cfg, chart)),
+  };
 }
 
 async function rollout(ctx: StackContext, resource: string, namespace: string): Promise<CheckOutcome> {

@@ -15,7 +15,14 @@ import type { Reporter } from '../ports/reporter.js';
 import type { SecretRegistry } from '../errors/redact.js';
 import type { CleanupStack } from '../runtime/cleanup-stack.js';
 
+import { labDatabaseRole, type LabStrategyName } from './strategies/names.js';
+
 export { goDuration } from './manifests/eso.js';
+// What a run needs to know of the lab's strategies (src/targets/kubernetes reaches the stack only through this file).
+export { LAB_STRATEGY_NAMES, type LabStrategyName } from './strategies/names.js';
+export { APP_CONTAINER } from './manifests/names.js';
+export { VSO_NAMES, VSO_RESTARTED_AT } from './strategies/vso-names.js';
+export { AGENT_INJECT_STATUS, AGENT_SIDECAR } from './strategies/agent-template.js';
 
 /** What opening the lab needs: the kubernetes target's clients and the run's context. */
 export interface LabAccess {
@@ -49,11 +56,13 @@ export interface Lab {
   namespace: string;
   deployment: string;
   externalSecret: string;
-  /** The Secret ESO writes and the pods read. */
+  /** The Secret ESO (or VSO) writes and the pods read; CSI and the agent write files instead. */
   secret: string;
+  /** The delivery strategy whose copy of the demo app this is (its namespace, role and controller). */
+  strategy: LabStrategyName;
   /** Selects the demo app's Deployment, ReplicaSets and Pods. */
   labelSelector: string;
-  /** Vault database mount, dynamic role and connection of the lab. */
+  /** Vault database mount, the strategy's dynamic role (strategies/names.ts labDatabaseRole) and the connection. */
   mount: string;
   role: string;
   connection: string;
@@ -68,7 +77,7 @@ export interface Lab {
  * reached as bootstrap reaches it (NodePort on kind, else a port-forward) with the dev root token
  * read from the cluster; port-forwards are stopped by ctx.cleanup.
  */
-export async function openLab(ctx: LabAccess): Promise<Lab> {
+export async function openLab(ctx: LabAccess, strategy: LabStrategyName = 'secret-sync-restart'): Promise<Lab> {
   const state = await readState(ctx.env);
   if (!state) throw new PrerequisiteError(`no lab found (no state file at ${statePath(ctx.env)})`, BOOTSTRAP_HINT);
   const configPath = ctx.env.VAULTCTL_CONFIG ? resolve(ctx.cwd, ctx.env.VAULTCTL_CONFIG) : undefined;
@@ -98,8 +107,14 @@ export async function openLab(ctx: LabAccess): Promise<Lab> {
     : undefined;
   const kube = ctx.deps.createKubeApi(kubeconfig !== undefined ? { kubeconfig } : { context: state.kubeContext });
 
-  const namespace = state.app.namespace || cfg.namespace;
-  const deployment = state.app.deployment ?? n.appDeployment;
+  const base = strategy === 'secret-sync-restart';
+  const installed = state.strategies?.find((s) => s.name === strategy);
+  if (!base && !installed) {
+    throw new PrerequisiteError(`strategy ${strategy} is not installed in the lab (installed: ${['secret-sync-restart', ...(state.strategies ?? []).map((s) => s.name)].join(', ')})`,
+      `run \`vaultctl bootstrap --strategies ${[...(state.strategies ?? []).map((s) => s.name), strategy].join(',')}\` (it keeps what is installed), then rotate-test again`);
+  }
+  const namespace = base ? state.app.namespace || cfg.namespace : installed!.namespace;
+  const deployment = base ? state.app.deployment ?? n.appDeployment : n.appDeployment;
   try {
     await kube.readDeployment(namespace, deployment);
   } catch (err) {
@@ -117,19 +132,24 @@ export async function openLab(ctx: LabAccess): Promise<Lab> {
   ctx.cleanup.defer('close the Vault connection', () => session.close());
 
   let appUrl: string;
-  if (state.mode === 'kind') {
-    appUrl = `http://127.0.0.1:${state.hostPorts.app ?? cfg.appHostPort}`;
+  const hostPort = base ? state.hostPorts.app ?? cfg.appHostPort : state.hostPorts.strategyApps?.[strategy];
+  if (state.mode === 'kind' && hostPort !== undefined) {
+    appUrl = `http://127.0.0.1:${hostPort}`;
   } else {
     // A port-forward pins one pod (kubectl picks it at start): rollouts break it. Documented limitation.
+    if (state.mode === 'kind') {
+      ctx.reporter.info(`  ! the kind cluster maps no host port to ${strategy}'s demo app (it was created before strategies had their own); ` +
+        'using a port-forward, which pins one pod: recreate the cluster (`vaultctl teardown`, then `vaultctl bootstrap`) to measure rollouts');
+    }
     const pf = await stack.kubectl.portForward(`svc/${n.appService}`, namespace, APP_PORT);
     ctx.cleanup.defer('stop the app port-forward', () => pf.stop());
     appUrl = `http://127.0.0.1:${pf.localPort}`;
   }
   return {
-    kube, vault: session.api, context: state.kubeContext, appUrl, namespace, deployment,
+    kube, vault: session.api, context: state.kubeContext, appUrl, namespace, deployment, strategy,
     externalSecret: state.app.externalSecret ?? n.externalSecret, secret: n.appSecret,
     labelSelector: 'app.kubernetes.io/name=demo-app',
-    mount: cfg.vault.databaseMount, role: cfg.vault.role, connection: cfg.vault.connection,
+    mount: cfg.vault.databaseMount, role: labDatabaseRole(cfg.vault.role, strategy), connection: cfg.vault.connection,
     waitTimeoutMs: cfg.waits.timeoutMs,
   };
 }

@@ -1,6 +1,14 @@
 import type { LabStrategyName } from './strategies/names.js';
 
 /**
+ * The controllers that can roll the base lab's demo app when ESO rewrites its Secret (issue 12):
+ * Wave (the default, as before) or Stakater Reloader. One at a time: both on one Deployment would
+ * roll it twice per credential change.
+ */
+export const RELOADER_NAMES = ['wave', 'stakater'] as const;
+export type ReloaderName = (typeof RELOADER_NAMES)[number];
+
+/**
  * The internal model of `vaultctl.yaml` (the lab's configuration), fully defaulted. Durations are
  * milliseconds. Loaded from `apiVersion: vaultctl.dev/v1alpha1`, `kind: LabConfig` by
  * src/stack/config/ with the same strictness and file:line:col errors as scenarios; flags and
@@ -24,7 +32,11 @@ export interface StackConfig {
     vault: { repo: string; chart: string; version: string; namespace: string; release: string };
     eso: { repo: string; chart: string; version: string; namespace: string; release: string };
     wave: { repo: string; chart: string; version: string; namespace: string; release: string };
+    /** Stakater Reloader, installed instead of Wave when `reloader` is `stakater`. */
+    reloader: { repo: string; chart: string; version: string; namespace: string; release: string };
   };
+  /** Which controller rolls the base lab's demo app on a Secret change (`wave` or `stakater`). */
+  reloader: ReloaderName;
   postgres: { image: string; namespace: string; database: string };
   vault: {
     /** Database secrets engine mount and role. */

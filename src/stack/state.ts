@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { readPrivateFile, removePrivateFile, stateDir, writePrivateFile } from '../runtime/private-dir.js';
+import type { ReloaderName } from './stack-config.js';
+import type { LabStrategyName } from './strategies/names.js';
 
 export { stateDir } from '../runtime/private-dir.js';
 
@@ -31,8 +33,23 @@ export interface StackState {
   namespaces: Owned[];
   /** Helm releases (namespace set). */
   releases: Owned[];
-  hostPorts: { vault?: number; app?: number };
+  /** Host ports (127.0.0.1) kind publishes; kind mode only. */
+  hostPorts: {
+    vault?: number;
+    app?: number;
+    /**
+     * Every strategy's demo app host port (strategies/ports.ts), recorded when vaultctl creates the
+     * kind cluster: kind maps ports only then, so a cluster made earlier (or by an older vaultctl,
+     * whose state files lack this) may publish none of them. Absent means unknown.
+     */
+    strategyApps?: Partial<Record<LabStrategyName, number>>;
+  };
   vault: VaultAccess;
+  /**
+   * The controller that rolls the base lab's demo app (`--reloader`), whose release is in
+   * `releases`. A later bootstrap with the other one uninstalls it. Absent in older state files: Wave.
+   */
+  reloader?: ReloaderName;
   /** The lab strategies bootstrap installed besides the base lab, with the namespace of each (issue 12). */
   strategies?: { name: string; namespace: string }[];
   /** Where the workload lives, for doctor. */

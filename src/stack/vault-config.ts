@@ -1,12 +1,13 @@
 import { VaultApiError, type VaultApi } from '../ports/vault.js';
 import {
-  configureDatabaseEngine, mountPath, toSeconds, type DatabaseEngineConfig, type VaultWrite,
+  configureDatabaseEngine, mountPath, roleWrite, toSeconds, type DatabaseEngineConfig, type VaultWrite,
 } from './vault-database-engine.js';
 import {
   DEFAULT_CREATION_STATEMENTS, DEFAULT_DATABASE_SETUP, DEFAULT_RENEW_STATEMENTS, DEFAULT_REVOCATION_STATEMENTS,
 } from '../scenario/schema.js';
 import type { StackConfig } from './stack-config.js';
 import type { LabVaultRole } from './strategies/lab-strategy.js';
+import { allLabDatabaseRoles, labDatabaseRole, type LabStrategyName } from './strategies/names.js';
 
 /** Vault in a pod reaches the API server here; CA and reviewer JWT default to its own SA (stack-facts C). */
 export const IN_CLUSTER_KUBERNETES_HOST = 'https://kubernetes.default.svc:443';
@@ -92,17 +93,28 @@ export function stackDatabaseEngine(cfg: StackConfig, pg: InClusterPostgres): Da
       // Not run by Vault: the Postgres image runs it at first start (manifests/postgres.ts), so the
       // demo table exists before Vault creates a role and its GRANT ON ALL TABLES covers it.
       setup: DEFAULT_DATABASE_SETUP,
-      role: {
-        name: cfg.vault.role,
-        creationStatements: DEFAULT_CREATION_STATEMENTS,
-        revocationStatements: DEFAULT_REVOCATION_STATEMENTS,
-        renewStatements: DEFAULT_RENEW_STATEMENTS,
-        defaultTtlMs: cfg.vault.defaultTtlMs,
-        maxTtlMs: cfg.vault.maxTtlMs,
-      },
+      role: labRole(cfg, cfg.vault.role),
     },
     vault: { mount: cfg.vault.databaseMount, connection: cfg.vault.connection },
+    allowedRoles: allLabDatabaseRoles(cfg.vault.role),
   };
+}
+
+/** A lab database role: the default statements and the lab config's TTLs, under `name`. */
+function labRole(cfg: StackConfig, name: string): DatabaseEngineConfig['database']['role'] {
+  return {
+    name,
+    creationStatements: DEFAULT_CREATION_STATEMENTS,
+    revocationStatements: DEFAULT_REVOCATION_STATEMENTS,
+    renewStatements: DEFAULT_RENEW_STATEMENTS,
+    defaultTtlMs: cfg.vault.defaultTtlMs,
+    maxTtlMs: cfg.vault.maxTtlMs,
+  };
+}
+
+/** A strategy's own database role (strategies/names.ts labDatabaseRole), on the base lab's connection. */
+export function strategyDatabaseRoleWrite(cfg: StackConfig, strategy: LabStrategyName): VaultWrite {
+  return roleWrite(cfg.vault.databaseMount, cfg.vault.connection, labRole(cfg, labDatabaseRole(cfg.vault.role, strategy)));
 }
 
 /** Configures the database engine through the local issuer's idempotent setup. */

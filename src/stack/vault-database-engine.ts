@@ -8,6 +8,8 @@ export interface DatabaseEngineConfig {
   postgres: PostgresEndpoint;
   database: Scenario['database'];
   vault: Scenario['credentials']['vault'];
+  /** The connection's `allowed_roles`; default: the one role. The lab lists every strategy's role. */
+  allowedRoles?: string[];
 }
 
 /** One configuration write, in the order it must happen. */
@@ -44,24 +46,29 @@ export function databaseEngineWrites(cfg: DatabaseEngineConfig): VaultWrite[] {
         connection_url: `postgresql://{{username}}:{{password}}@${pg.host}:${pg.port}/${encodeURIComponent(db.name)}?sslmode=disable`,
         username: pg.adminUser,
         password: pg.adminPassword,
-        allowed_roles: [role.name],
+        allowed_roles: cfg.allowedRoles ?? [role.name],
         verify_connection: true,
         // Vault hashes the password before CREATE ROLE, so it never reaches the server log in clear.
         password_authentication: 'scram-sha-256',
       },
     },
-    {
-      path: `${mount}/roles/${role.name}`,
-      body: {
-        db_name: cfg.vault.connection,
-        creation_statements: role.creationStatements,
-        revocation_statements: role.revocationStatements,
-        renew_statements: role.renewStatements,
-        default_ttl: toSeconds(role.defaultTtlMs),
-        max_ttl: toSeconds(role.maxTtlMs),
-      },
-    },
+    roleWrite(mount, cfg.vault.connection, role),
   ];
+}
+
+/** The dynamic role's write (`<mount>/roles/<name>`, stack-facts.md C); it overwrites, so it is idempotent. */
+export function roleWrite(mount: string, connection: string, role: Scenario['database']['role']): VaultWrite {
+  return {
+    path: `${mountPath(mount)}/roles/${role.name}`,
+    body: {
+      db_name: connection,
+      creation_statements: role.creationStatements,
+      revocation_statements: role.revocationStatements,
+      renew_statements: role.renewStatements,
+      default_ttl: toSeconds(role.defaultTtlMs),
+      max_ttl: toSeconds(role.maxTtlMs),
+    },
+  };
 }
 
 /**

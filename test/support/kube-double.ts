@@ -7,9 +7,12 @@
  * replayed from `resourceVersion` or as ADDED for everything without one), GET and PATCH of one
  * object. PATCH accepts only `application/merge-patch+json` (415 otherwise) and applies RFC 7386.
  * Tests script the cluster with put/remove and end watches with closeWatches. Every request is recorded.
+ * Pod logs (`.../pods/<pod>/log`, kube-log-double.ts) are scripted with appendLog; removing a pod or
+ * growing a container's `restartCount` ends that log's follows, as the kubelet's follow ends with its container.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readBody } from './read-body.js';
+import { createLogStore } from './kube-log-double.js';
 import type { AddressInfo } from 'node:net';
 
 // Objects are free-form JSON; tests read the fields they scripted.
@@ -46,6 +49,12 @@ export interface KubeDouble {
   closeWatches(collection?: string): number;
   /** How many watches of a collection were opened so far. */
   watchesOpened(collection: string): number;
+  /** Appends a line to a container's log (`at`: epoch ms, default now); open follows get it. */
+  appendLog(namespace: string, pod: string, container: string, line: string, at?: number): void;
+  /** Ends the open log follows (of one pod when given) like an API server closing them; returns how many. */
+  closeLogs(namespace?: string, pod?: string): number;
+  /** Log follows open now (of one pod when given). */
+  openLogs(namespace?: string, pod?: string): number;
   close(): Promise<void>;
 }
 
@@ -55,6 +64,7 @@ export async function startKubeDouble(): Promise<KubeDouble> {
   const watchers = new Set<Watcher>();
   const opened = new Map<string, number>();
   const requests: KubeRequest[] = [];
+  const logs = createLogStore();
   let rv = 1000;
 
   const coll = (c: string) => store.get(c) ?? store.set(c, new Map()).get(c)!;
@@ -66,6 +76,7 @@ export async function startKubeDouble(): Promise<KubeDouble> {
   const put = (c: string, obj: Obj): Obj => {
     const existed = coll(c).has(obj.metadata.name);
     const o = structuredClone(obj);
+    if (existed) endRestarted(c, coll(c).get(obj.metadata.name)!, o);
     o.metadata.resourceVersion = String(++rv);
     coll(c).set(o.metadata.name, o);
     emit(c, existed ? 'MODIFIED' : 'ADDED', o);
@@ -83,6 +94,8 @@ export async function startKubeDouble(): Promise<KubeDouble> {
       contentType: req.headers['content-type'], body: text ? JSON.parse(text) : undefined };
     requests.push(rec);
     if (req.headers.authorization !== 'Bearer double-token') return status(res, 401, 'Unauthorized');
+    const logPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
+    if (logPath && rec.method === 'GET') return logs.serve(logPath[1], logPath[2], coll(podsOf(logPath[1])).get(logPath[2]), url.searchParams, res);
     const parts = url.pathname.split('/');
     // A collection path ends with its plural; an object path adds the name.
     const isItem = /\/namespaces\/[^/]+\/[^/]+\/[^/]+$/.test(url.pathname);
@@ -122,6 +135,16 @@ export async function startKubeDouble(): Promise<KubeDouble> {
     return status(res, 405, 'method not allowed');
   }
 
+  /** A container whose restartCount grew is a new instance: its log starts again (kube-log-double.ts). */
+  function endRestarted(c: string, before: Obj, after: Obj): void {
+    const ns = podsNamespace(c);
+    if (ns === undefined) return;
+    const count = (o: Obj, name: string) => (o.status?.containerStatuses ?? []).find((s: { name: string }) => s.name === name)?.restartCount ?? 0;
+    for (const s of after.status?.containerStatuses ?? []) {
+      if (count(after, s.name) > count(before, s.name)) logs.containerRestarted(ns, after.metadata.name, s.name);
+    }
+  }
+
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -140,6 +163,8 @@ export async function startKubeDouble(): Promise<KubeDouble> {
       const o = coll(c).get(n);
       if (!o) return;
       coll(c).delete(n);
+      const ns = podsNamespace(c);
+      if (ns !== undefined) logs.podRemoved(ns, n);
       rv++;
       emit(c, 'DELETED', { ...o, metadata: { ...o.metadata, resourceVersion: String(rv) } });
     },
@@ -155,12 +180,22 @@ export async function startKubeDouble(): Promise<KubeDouble> {
       return n;
     },
     watchesOpened: (c) => opened.get(c) ?? 0,
+    appendLog: (ns, pod, container, line, at) => logs.append(ns, pod, container, line, at),
+    closeLogs: (ns, pod) => logs.close(ns, pod),
+    openLogs: (ns, pod) => logs.open(ns, pod),
     close: () => new Promise<void>((r) => {
+      logs.close();
       for (const w of watchers) w.res.end();
       server.closeAllConnections();
       server.close(() => r());
     }),
   };
+}
+
+const podsOf = (ns: string) => `/api/v1/namespaces/${ns}/pods`;
+/** The namespace of a pods collection path, else undefined. */
+function podsNamespace(collection: string): string | undefined {
+  return /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(collection)?.[1];
 }
 
 /** `labelSelector=k=v,k2=v2` and `fieldSelector=metadata.name=x` (equality only). */

@@ -25,7 +25,8 @@ Checks:
   prerequisites   docker engine reachable, kind, helm, kubectl (docker and kind not with --kube-context)
   Vault           sys/health: initialized and unsealed
   Postgres        StatefulSet rolled out
-  Wave            controller pods Ready
+  Wave            controller pods Ready (Stakater Reloader's instead, by its chart's labels, in a
+                  lab bootstrapped with --reloader stakater)
   ExternalSecret  condition Ready=True, reason SecretSynced
   demo app        Deployment rolled out
 The lab is found from ~/.vaultctl/state.json (VAULTCTL_STATE_DIR), --kube-context, or a kind

@@ -9,7 +9,7 @@ import { Helm } from '../tools/helm.js';
 import { Kubectl } from '../tools/kubectl.js';
 
 /** The stack components; a failed step prints its component's logs and events. */
-export type Component = 'host' | 'cluster' | 'vault' | 'postgres' | 'eso' | 'wave' | 'app' | 'strategy';
+export type Component = 'host' | 'cluster' | 'vault' | 'postgres' | 'eso' | 'wave' | 'reloader' | 'app' | 'strategy';
 
 /** An open connection to Vault (a NodePort URL, or a port-forward to stop). */
 export interface VaultSession {

@@ -7,12 +7,13 @@ function targets(ctx: StackContext, component: Component): { namespace: string; 
   const { cfg } = ctx;
   const n = stackNames(cfg);
   // Each chart labels its pods its own way (chart-pods.ts cites the templates).
-  const release = (c: 'eso' | 'wave') => ({ namespace: cfg.charts[c].namespace, logs: { selector: chartPodSelector(cfg, c) } });
+  const release = (c: 'eso' | 'wave' | 'reloader') => ({ namespace: cfg.charts[c].namespace, logs: { selector: chartPodSelector(cfg, c) } });
   switch (component) {
     case 'vault': return [{ namespace: cfg.charts.vault.namespace, logs: { resource: `statefulset/${n.vaultService}` } }];
     case 'postgres': return [{ namespace: cfg.postgres.namespace, logs: { resource: `statefulset/${n.postgresStatefulSet}` } }];
     case 'eso': return [release('eso')];
     case 'wave': return [release('wave')];
+    case 'reloader': return [release('reloader')];
     // The app waits on ESO: its controller logs say why a sync failed.
     case 'app': return [{ namespace: cfg.namespace, logs: { resource: `deployment/${n.appDeployment}` } }, release('eso')];
     // Every object a strategy applies carries vaultctl's labels (manifests/types.ts `labels`).

@@ -5,6 +5,7 @@ import { printDiagnostics } from './diagnostics.js';
 import { removeOwned } from './remove.js';
 import type { Step } from './step.js';
 import { strategySteps } from './steps-strategy.js';
+import { reloaderSteps } from './steps-reloader.js';
 import {
   clusterStep, helmReposStep, postgresStep, prerequisitesStep, releaseStep, secretsStep,
 } from './steps-infra.js';
@@ -16,13 +17,16 @@ import {
  * Every bootstrap step, in order: the base lab, then each strategy's steps (steps-strategy.ts).
  * Each one converges: re-running skips or overwrites what exists.
  */
-export function bootstrapSteps(lab?: Pick<StackContext, 'cfg' | 'strategies'>): Step[] {
+export function bootstrapSteps(lab?: Pick<StackContext, 'cfg' | 'strategies'> & Partial<Pick<StackContext, 'state'>>): Step[] {
   const strategies = lab ? lab.strategies.flatMap((s) => strategySteps(s, lab.cfg)) : [];
-  return [...baseSteps(), ...strategies];
+  return [...baseSteps(lab), ...strategies];
 }
 
-/** The base lab (secret-sync-restart): Vault, Postgres, ESO, Wave, the demo app in `cfg.namespace`. */
-function baseSteps(): Step[] {
+/**
+ * The base lab (secret-sync-restart): Vault, Postgres, ESO, Wave or Reloader (and the removal of
+ * the other one when an earlier run installed it: steps-reloader.ts), the demo app in `cfg.namespace`.
+ */
+function baseSteps(lab?: Pick<StackContext, 'cfg'> & Partial<Pick<StackContext, 'state'>>): Step[] {
   return [
     prerequisitesStep,
     clusterStep,
@@ -31,7 +35,7 @@ function baseSteps(): Step[] {
     releaseStep(0, 'Vault', 'vault'),
     postgresStep,
     releaseStep(1, 'External Secrets Operator', 'eso'),
-    releaseStep(2, 'Wave', 'wave'),
+    ...reloaderSteps(lab),
     waitPostgresStep,
     waitVaultStep,
     vaultAuthStep,

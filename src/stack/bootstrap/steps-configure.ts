@@ -103,7 +103,8 @@ export async function openVaultSession(ctx: StackContext): Promise<VaultSession>
   const token = ctx.rootToken ?? '';
   if (ctx.mode === 'kind') {
     ctx.state.vault = { kind: 'nodeport', url: n.vaultAddressFromHost };
-    ctx.state.hostPorts = { vault: ctx.cfg.vaultHostPort, app: ctx.cfg.appHostPort };
+    // Keeps strategyApps: the cluster step records those when it creates the cluster with them.
+    ctx.state.hostPorts = { ...ctx.state.hostPorts, vault: ctx.cfg.vaultHostPort, app: ctx.cfg.appHostPort };
     return { api: ctx.io.createVaultApi({ endpoint: n.vaultAddressFromHost, token }), endpoint: n.vaultAddressFromHost, close: async () => {} };
   }
   const vaultNs = ctx.cfg.charts.vault.namespace;

@@ -2,6 +2,7 @@ import { BugError } from '../../errors/errors.js';
 import { checkPrerequisites } from '../prerequisites.js';
 import { helmReleases, renderKindConfig, renderPostgres, toYaml, type HelmRelease, type KubeObject } from '../manifests/index.js';
 import { own } from '../state.js';
+import { labAppHostPorts } from '../strategies/ports.js';
 import { Kind } from '../tools/kind.js';
 import type { Component, StackContext } from './context.js';
 import { generateAdminPassword, generateRootToken, readPostgresAdminPassword, readVaultRootToken } from './lab-secrets.js';
@@ -32,6 +33,8 @@ export const clusterStep: Step = {
     await ctx.kind.createCluster(name, '-', human(ctx.cfg.waits.timeoutMs), toYaml([renderKindConfig(ctx.cfg) as KubeObject]));
     ctx.createdNow.cluster = true;
     ctx.state.createdCluster = true;
+    // Created from renderKindConfig, which maps every strategy's demo app port (strategies/ports.ts).
+    ctx.state.hostPorts = { ...ctx.state.hostPorts, strategyApps: labAppHostPorts(ctx.cfg) };
     return `created (context ${Kind.contextOf(name)})`;
   },
 };

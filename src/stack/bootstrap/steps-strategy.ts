@@ -1,6 +1,7 @@
 import { formatArgv } from '../../ports/command-runner.js';
 import type { LabStrategy, LabWait } from '../strategies/lab-strategy.js';
-import { configureLabRole } from '../vault-config.js';
+import { labDatabaseRole } from '../strategies/names.js';
+import { configureLabRole, strategyDatabaseRoleWrite } from '../vault-config.js';
 import type { StackContext } from './context.js';
 import type { Step } from './step.js';
 import { applyObjects, installReleaseStep } from './steps-infra.js';
@@ -30,11 +31,14 @@ function roleStep(s: LabStrategy): Step {
   return {
     title: (ctx) => {
       const r = s.vaultRole(ctx.cfg);
-      return `Configuring Vault role ${r.role} and policy ${r.policy} for ${s.name} (service account ${r.namespace}/${r.serviceAccount})`;
+      const db = labDatabaseRole(ctx.cfg.vault.role, s.name);
+      return `Configuring Vault database role ${db}, auth role ${r.role} and policy ${r.policy} for ${s.name} (service account ${r.namespace}/${r.serviceAccount})`;
     },
     component: 'vault',
     async run(ctx) {
       if (!ctx.vault) throw new Error('Vault session not open');
+      const db = strategyDatabaseRoleWrite(ctx.cfg, s.name);
+      await ctx.vault.api.write(db.path, db.body);
       for (const w of await configureLabRole(ctx.vault.api, ctx.cfg, s.vaultRole(ctx.cfg))) ctx.log(`  Vault warning: ${w}`);
     },
   };

@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors/errors.js';
-import type { StackConfig } from '../stack-config.js';
+import { RELOADER_NAMES, type ReloaderName, type StackConfig } from '../stack-config.js';
 import { LAB_STRATEGY_NAMES, type LabStrategyName } from '../strategies/lab-strategy.js';
 import { labConfigProblems, orderStrategies } from './normalize.js';
 import { labConfigFileSchema } from './schema.js';
@@ -16,6 +16,8 @@ export type StackOverrides = Partial<{
   postgresNamespace: string;
   /** `--strategies a,b` / VAULTCTL_STRATEGIES, split on commas; replaces the file's list. */
   strategies: string[];
+  /** `--reloader wave|stakater` / VAULTCTL_RELOADER; replaces the file's `reloader`. */
+  reloader: string;
 }>;
 
 /**
@@ -41,6 +43,7 @@ export function applyOverrides(cfg: StackConfig, overrides: StackOverrides): Sta
   if (o.vaultNodePort !== undefined) out.vaultNodePort = check('Vault node port', shape.vaultNodePort, o.vaultNodePort);
   if (o.postgresNamespace !== undefined) out.postgres.namespace = check('Postgres namespace', shape.postgres.unwrap().shape.namespace, o.postgresNamespace);
   if (o.strategies !== undefined) out.strategies = strategiesOverride(o.strategies);
+  if (o.reloader !== undefined) out.reloader = reloaderOverride(o.reloader);
   const problems = labConfigProblems(out);
   if (problems.length > 0) {
     throw new UsageError(`the overrides conflict with the configuration: ${problems.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`,
@@ -58,4 +61,10 @@ function strategiesOverride(names: string[]): LabStrategyName[] {
   }
   if (names.length === 0) throw new UsageError('--strategies names no strategy', known);
   return orderStrategies(names as LabStrategyName[]);
+}
+
+/** Checks `--reloader`: anything but `wave` or `stakater` is a UsageError (exit 2) listing both. */
+function reloaderOverride(name: string): ReloaderName {
+  if ((RELOADER_NAMES as readonly string[]).includes(name)) return name as ReloaderName;
+  throw new UsageError(`unknown reloader ${JSON.stringify(name)} in --reloader`, `allowed: ${RELOADER_NAMES.join(', ')}`);
 }

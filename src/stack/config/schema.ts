@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../../scenario/schema.js';
 import { LAB_STRATEGY_NAMES } from '../strategies/lab-strategy.js';
+import { RELOADER_NAMES } from '../stack-config.js';
 
 /** The only lab config format this version reads (same API group as scenarios). */
 export const LAB_CONFIG_API_VERSION = 'vaultctl.dev/v1alpha1';
@@ -57,6 +58,9 @@ export const labStrategyNameSchema = z.enum(LAB_STRATEGY_NAMES, {
 /** A non-empty list of strategy names. */
 export const labStrategiesSchema = z.array(labStrategyNameSchema).min(1, { error: `must name at least one of ${LAB_STRATEGY_NAMES.join(', ')}` });
 
+/** `wave` or `stakater`; anything else is an error listing both. */
+export const reloaderNameSchema = z.enum(RELOADER_NAMES, { error: `must be one of ${RELOADER_NAMES.join(', ')}` });
+
 /**
  * `vaultctl.yaml` as written. Every key is optional and defaults to the values documented in
  * manifests/vaultctl.example.yaml; unknown keys are errors at every depth.
@@ -68,6 +72,7 @@ export const labConfigFileSchema = z.strictObject({
   clusterName: dnsLabel.default('vaultctl'),
   kubeContext: nonEmpty.optional(),
   namespace: dnsLabel.default('vaultctl-demo'),
+  /** The first of 4 ports: each lab strategy's demo app copy takes the next one (strategies/ports.ts; range checks in normalize.ts). */
   appHostPort: hostPort.default(8080),
   appNodePort: nodePort.default(30080),
   vaultHostPort: hostPort.default(8200),
@@ -80,6 +85,10 @@ export const labConfigFileSchema = z.strictObject({
         namespace: 'external-secrets', release: 'external-secrets',
       }),
       wave: chartSchema({ repo: 'https://wave-k8s.github.io/wave/', chart: 'wave-k8s/wave', version: '4.5.0', namespace: 'wave', release: 'wave' }),
+      // stakater/Reloader@chart-v2.2.16 deployments/kubernetes/chart/reloader/Chart.yaml: chart 2.2.16, app v1.4.21.
+      reloader: chartSchema({
+        repo: 'https://stakater.github.io/stakater-charts', chart: 'stakater/reloader', version: '2.2.16', namespace: 'reloader', release: 'reloader',
+      }),
     })
     .prefault({}),
   postgres: z
@@ -124,6 +133,11 @@ export const labConfigFileSchema = z.strictObject({
    * is the base lab (ESO + Wave in `namespace`), which bootstrap always installs.
    */
   strategies: labStrategiesSchema.default(['secret-sync-restart']),
+  /**
+   * What rolls the base lab's demo app when its Secret changes: Wave (`charts.wave`) or Stakater
+   * Reloader (`charts.reloader`), never both (issue 12).
+   */
+  reloader: reloaderNameSchema.default('wave'),
   waits: z
     .strictObject({
       timeout: durationSchema.default('5m'),

@@ -1,7 +1,7 @@
 import type { StackConfig } from '../stack-config.js';
 
 /** A chart whose pods vaultctl finds by label (doctor's readiness check, failure diagnostics). */
-export type LabelledChart = 'eso' | 'wave';
+export type LabelledChart = 'eso' | 'wave' | 'reloader';
 
 interface ChartPods {
   /** The labels the chart's templates put on the pod template, for a release name. */
@@ -33,6 +33,15 @@ export const CHART_POD_LABELS: Record<LabelledChart, ChartPods> = {
   wave: {
     labels: (release) => ({ app: 'wave', release }),
     source: 'wave-k8s/wave@wave-4.5.0 (b4e8d70c) charts/wave/templates/_helpers.tpl "wave-labels.chart", templates/deployment.yaml',
+  },
+  // "reloader-labels.chart" on the pod template: `app: <release>-reloader` (the fullname: no
+  // release-contains-chart shortcut), `release`, `app.kubernetes.io/name: reloader` (the chart name
+  // unless nameOverride, which manifests/values/reloader.yaml does not set), `app.kubernetes.io/instance`.
+  // Name and instance together: the chart's own anti-affinity selects by instance alone.
+  reloader: {
+    labels: (release) => ({ 'app.kubernetes.io/name': 'reloader', 'app.kubernetes.io/instance': release }),
+    source: 'stakater/Reloader@chart-v2.2.16 (655a2b38) deployments/kubernetes/chart/reloader/templates/_helpers.tpl'
+      + ' "reloader-labels.chart", templates/deployment.yaml (spec.template.metadata.labels)',
   },
 };
 

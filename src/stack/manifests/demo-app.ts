@@ -1,10 +1,11 @@
 import { DEMO_TABLE } from '../../scenario/schema.js';
 import type { StackConfig } from '../stack-config.js';
-import { APP_PORT, POSTGRES_PORT, stackNames } from './names.js';
+import { APP_CONTAINER, APP_PORT, POSTGRES_PORT, stackNames } from './names.js';
 import { labels, namespaceObject, type KubeObject } from './types.js';
+import { reloadAnnotations } from './reloader.js';
 
-/** Wave rolls a Deployment carrying this annotation when a Secret or ConfigMap it reads changes (stack-facts G). */
-export const WAVE_ANNOTATION = 'wave.pusher.com/update-on-config-change';
+/** Wave's and Reloader's Deployment annotations live with the reloader choice (reloader.ts). */
+export { WAVE_ANNOTATION } from './reloader.js';
 
 /** Inputs of the demo app manifests. */
 export interface DemoAppInputs {
@@ -21,13 +22,15 @@ export interface DemoAppOptions {
   namespace?: string;
   /** Secret the copy reads `username`/`password` from (default the ExternalSecret's target). */
   secretName?: string;
-  /** Deployment annotations (default Wave's; `{}` for a copy no Wave may roll). */
+  /** Deployment annotations (default: the base lab's reloader's, Wave's or Reloader's, never both; `{}` for a copy neither may roll). */
   annotations?: Record<string, string>;
-  /**
-   * `NodePort` on `cfg.appNodePort` (default), or `ClusterIP`: node ports are cluster-wide, so only
-   * one copy can hold the one kind maps to the host.
-   */
+  /** `NodePort` (default: kind publishes it on the host), or `ClusterIP` (reachable in the cluster only). */
   serviceType?: 'NodePort' | 'ClusterIP';
+  /**
+   * The Service's node port (default `cfg.appNodePort`, the base lab's). Node ports are cluster-wide:
+   * each strategy's copy takes its own, `labAppPorts(cfg, strategy).nodePort` (strategies/ports.ts).
+   */
+  nodePort?: number;
   /** ServiceAccount the pods run as (default the namespace's `default`). */
   serviceAccountName?: string;
   /** JSON file the app reads its credentials from (`CREDENTIALS_FILE`), instead of the Secret's keys as env. */
@@ -67,7 +70,7 @@ export function renderDemoApp(cfg: StackConfig, inputs: DemoAppInputs, opts: Dem
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: n.appDeployment, namespace: ns, labels: labels('demo-app'), annotations: opts.annotations ?? { [WAVE_ANNOTATION]: 'true' } },
+      metadata: { name: n.appDeployment, namespace: ns, labels: labels('demo-app'), annotations: opts.annotations ?? reloadAnnotations(cfg, secretName) },
       spec: {
         replicas: cfg.app.replicas,
         selector: { matchLabels: podLabels },
@@ -81,7 +84,7 @@ export function renderDemoApp(cfg: StackConfig, inputs: DemoAppInputs, opts: Dem
             securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
             containers: [
               {
-                name: 'demo-app',
+                name: APP_CONTAINER,
                 image: cfg.app.image,
                 imagePullPolicy: 'IfNotPresent',
                 command: ['node', '/app/server.cjs'],
@@ -126,7 +129,7 @@ export function renderDemoApp(cfg: StackConfig, inputs: DemoAppInputs, opts: Dem
       spec: {
         type: service,
         selector: podLabels,
-        ports: [{ name: 'http', port: APP_PORT, targetPort: 'http', ...(service === 'NodePort' ? { nodePort: cfg.appNodePort } : {}) }],
+        ports: [{ name: 'http', port: APP_PORT, targetPort: 'http', ...(service === 'NodePort' ? { nodePort: opts.nodePort ?? cfg.appNodePort } : {}) }],
       },
     },
   ];

@@ -1,6 +1,7 @@
 import type { StackConfig } from '../stack-config.js';
 import type { HelmRelease } from './types.js';
 import type { LabStrategy } from '../strategies/lab-strategy.js';
+import { reloaderRelease } from './reloader.js';
 
 /** Run-time inputs of the Helm releases that must not live in a file. */
 export interface HelmSecrets {
@@ -9,9 +10,9 @@ export interface HelmSecrets {
 }
 
 /**
- * The three base charts in install order: Vault, External Secrets Operator, Wave, then each
- * strategy's charts. Static values are in manifests/values/*.yaml; what depends on the config or
- * the run is in `set`. The Vault release carries every strategy's {@link LabStrategy.vaultChartSet}
+ * The three base charts in install order: Vault, External Secrets Operator, Wave (or Stakater
+ * Reloader, `cfg.reloader`), then each strategy's charts. Static values are in
+ * manifests/values/*.yaml; what depends on the config or the run is in `set`. The Vault release carries every strategy's {@link LabStrategy.vaultChartSet}
  * (the injector, the CSI provider), so one install of the Vault chart serves them all.
  */
 export function helmReleases(cfg: StackConfig, secrets: HelmSecrets, strategies: readonly LabStrategy[] = []): HelmRelease[] {
@@ -19,7 +20,7 @@ export function helmReleases(cfg: StackConfig, secrets: HelmSecrets, strategies:
     // helm's --set splits on "," and "=" and interprets "{", "[" and "\": keep the token plain.
     throw new Error('the Vault dev root token may only contain letters, digits, ".", "_" and "-"');
   }
-  const { vault, eso, wave } = cfg.charts;
+  const { vault, eso } = cfg.charts;
   const release = (c: StackConfig['charts']['vault'], valuesFile: string, set: Record<string, string>): HelmRelease => ({
     name: c.release,
     namespace: c.namespace,
@@ -36,7 +37,8 @@ export function helmReleases(cfg: StackConfig, secrets: HelmSecrets, strategies:
       'server.service.nodePort': String(cfg.vaultNodePort),
     })),
     release(eso, 'manifests/values/external-secrets.yaml', {}),
-    release(wave, 'manifests/values/wave.yaml', {}),
+    // Wave, or Stakater Reloader in its place (cfg.reloader): never both in one lab.
+    reloaderRelease(cfg, release),
     ...strategies.flatMap((s) => s.releases(cfg)),
   ];
 }

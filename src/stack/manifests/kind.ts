@@ -1,4 +1,6 @@
 import type { StackConfig } from '../stack-config.js';
+import { LAB_STRATEGY_NAMES } from '../strategies/names.js';
+import { labAppPorts } from '../strategies/ports.js';
 
 /**
  * The kind node image, pinned by digest: Kubernetes 1.34, because 1.34 is the one minor every
@@ -27,12 +29,19 @@ export const KIND_NODE_IMAGE = 'kindest/node:v1.34.8@sha256:02722c2dedddcfc00feb
 export const KIND_VERSION = 'v0.32.0';
 
 /**
- * The kind cluster config: one control-plane node on {@link KIND_NODE_IMAGE} whose NodePorts for
- * the demo app and Vault are published on 127.0.0.1 only (kind requires containerPort == the
- * Service's nodePort; stack-facts A). manifests/kind.yaml is this object for the default config.
+ * The kind cluster config: one control-plane node on {@link KIND_NODE_IMAGE} whose NodePorts are
+ * published on 127.0.0.1 only (kind requires containerPort == the Service's nodePort; stack-facts A):
+ * every lab strategy's demo app copy ({@link labAppPorts}: appNodePort+i -> appHostPort+i), whether
+ * or not this bootstrap selects it, then Vault. kind turns each mapping into a `docker run --publish`
+ * of the node container when it creates the cluster (kubernetes-sigs/kind@v0.32.0
+ * pkg/cluster/internal/providers/docker/provision.go generatePortMappings, createContainer) and has
+ * no way to add one later: "if you want to change anything provided by kind config you'll have to
+ * recreate" (maintainer, kubernetes-sigs/kind#3668; also #2720). So a strategy added to an existing
+ * lab finds its port already mapped. manifests/kind.yaml is this object for the default config.
  */
 export function renderKindConfig(cfg: StackConfig): Record<string, unknown> {
   const mapping = (nodePort: number, hostPort: number) => ({ containerPort: nodePort, hostPort, listenAddress: '127.0.0.1', protocol: 'TCP' });
+  const apps = LAB_STRATEGY_NAMES.map((s) => labAppPorts(cfg, s)).map((p) => mapping(p.nodePort, p.hostPort));
   return {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
@@ -41,7 +50,7 @@ export function renderKindConfig(cfg: StackConfig): Record<string, unknown> {
       {
         role: 'control-plane',
         image: KIND_NODE_IMAGE,
-        extraPortMappings: [mapping(cfg.appNodePort, cfg.appHostPort), mapping(cfg.vaultNodePort, cfg.vaultHostPort)],
+        extraPortMappings: [...apps, mapping(cfg.vaultNodePort, cfg.vaultHostPort)],
       },
     ],
   };

@@ -5,6 +5,8 @@ export const POSTGRES_ADMIN_USER = 'vaultadmin';
 export const POSTGRES_PORT = 5432;
 /** Container port of the demo app (the `PORT` it listens on) and of its Service. */
 export const APP_PORT = 8080;
+/** The demo app's container in every copy's pods (an injected agent runs beside it). */
+export const APP_CONTAINER = 'demo-app';
 export const VAULT_PORT = 8200;
 
 /** Every name and address the manifests use, so the pipeline never re-derives one. */

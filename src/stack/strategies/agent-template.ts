@@ -4,6 +4,8 @@ import { stackNames } from '../manifests/names.js';
 import { labels, type KubeObject } from '../manifests/types.js';
 import { mountPath } from '../vault-database-engine.js';
 import type { LabStrategy, LabWait } from './lab-strategy.js';
+import { strategyCredsPath } from './creds-path.js';
+import { labAppPorts } from './ports.js';
 
 /*
  * `agent-template`: the Vault chart's agent injector (hashicorp/vault-helm@v0.34.1, vault-k8s 1.7.6)
@@ -27,9 +29,9 @@ export const AGENT_INJECT_STATUS = `${PREFIX}/agent-inject-status`;
 /** The sidecar's container name (vault-k8s@v1.7.6 container_sidecar.go), appended after the app's containers. */
 export const AGENT_SIDECAR = 'vault-agent';
 
-/** Vault path of the credentials: `<databaseMount>/creds/<role>`. */
+/** Vault path of the credentials: `<databaseMount>/creds/<role>-agent-template`. */
 export function agentCredsPath(cfg: StackConfig): string {
-  return `${mountPath(cfg.vault.databaseMount)}/creds/${cfg.vault.role}`;
+  return strategyCredsPath(cfg, NAME);
 }
 
 /**
@@ -132,8 +134,8 @@ export const agentTemplateStrategy: LabStrategy = {
       namespace: ns,
       // No Wave: a rotation reaches this copy as a file change and SIGHUP, never as a rollout.
       annotations: {},
-      // Node ports are cluster-wide: the base lab's copy holds the one kind maps to the host.
-      serviceType: 'ClusterIP',
+      // Its own NodePort, published by kind on its own host port: load reaches every pod (strategies/ports.ts).
+      nodePort: labAppPorts(cfg, 'agent-template').nodePort,
       serviceAccountName: AGENT_SERVICE_ACCOUNT,
       credentialsFile: AGENT_CREDENTIALS_FILE,
       podAnnotations: agentAnnotations(cfg),

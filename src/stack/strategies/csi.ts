@@ -3,7 +3,9 @@ import { stackNames } from '../manifests/names.js';
 import { labels, namespaceObject, type HelmRelease, type KubeObject } from '../manifests/types.js';
 import type { StackConfig } from '../stack-config.js';
 import { mountPath } from '../vault-database-engine.js';
+import { strategyCredsPath } from './creds-path.js';
 import type { LabStrategy, LabStrategyInputs, LabVaultRole, LabWait } from './lab-strategy.js';
+import { labAppPorts } from './ports.js';
 
 /*
  * The `csi` strategy: the Secrets Store CSI driver mounts `<databaseMount>/creds/<role>` into the
@@ -66,7 +68,7 @@ function vaultRole(cfg: StackConfig): LabVaultRole {
     serviceAccount: CSI_SERVICE_ACCOUNT,
     namespace: NAMESPACE,
     policy: `${cfg.vault.policy}-csi`,
-    paths: { [`${mountPath(cfg.vault.databaseMount)}/creds/${cfg.vault.role}`]: ['read'] },
+    paths: { [strategyCredsPath(cfg, 'csi')]: ['read'] },
   };
 }
 
@@ -92,7 +94,7 @@ function before(cfg: StackConfig): LabWait[] {
  * one read, so username and password always belong together, and the demo app reads `data`.
  */
 export function csiObjects(cfg: StackConfig): string {
-  const path = `${mountPath(cfg.vault.databaseMount)}/creds/${cfg.vault.role}`;
+  const path = strategyCredsPath(cfg, 'csi');
   return `- objectName: ${JSON.stringify(CSI_OBJECT_NAME)}\n  secretPath: ${JSON.stringify(path)}\n  method: "GET"\n`;
 }
 
@@ -103,7 +105,8 @@ function objects(cfg: StackConfig, inputs: LabStrategyInputs): KubeObject[] {
     namespace: NAMESPACE,
     // No Wave annotation and no Secret: the file changes in place, no rollout (facts §3 "Rotation").
     annotations: {},
-    serviceType: 'ClusterIP',
+    // Its own NodePort, published by kind on its own host port (strategies/ports.ts).
+    nodePort: labAppPorts(cfg, 'csi').nodePort,
     serviceAccountName: CSI_SERVICE_ACCOUNT,
     credentialsFile: `${CSI_MOUNT_PATH}/${CSI_OBJECT_NAME}`,
     env: [{ name: 'CREDENTIALS_POLL_MS', value: String(POLL_MS) }],

@@ -4,6 +4,9 @@ import { labels, namespaceObject, type HelmRelease, type KubeObject } from '../m
 import type { StackConfig } from '../stack-config.js';
 import { mountPath } from '../vault-database-engine.js';
 import type { LabStrategy, LabVaultRole, LabWait } from './lab-strategy.js';
+import { strategyCredsPath } from './creds-path.js';
+import { labDatabaseRole } from './names.js';
+import { labAppPorts } from './ports.js';
 import { VSO_API_VERSION, VSO_CHART, VSO_CONTROLLER_DEPLOYMENT, VSO_CRDS, VSO_NAMES } from './vso-names.js';
 
 /*
@@ -35,7 +38,7 @@ function vaultRole(cfg: StackConfig): LabVaultRole {
     namespace: NAMESPACE,
     policy: `${cfg.vault.policy}-vso`,
     paths: {
-      [`${mountPath(cfg.vault.databaseMount)}/creds/${cfg.vault.role}`]: ['read'],
+      [strategyCredsPath(cfg, 'vso')]: ['read'],
       'sys/leases/revoke': ['update'],
     },
   };
@@ -65,8 +68,8 @@ function objects(cfg: StackConfig, inputs: { bundle: string }): KubeObject[] {
     secretName: n.appSecret,
     // No Wave annotation: VSO's restartedAt patch is this copy's only rollout trigger.
     annotations: {},
-    // The one NodePort kind maps to the host belongs to the base lab's copy.
-    serviceType: 'ClusterIP',
+    // Its own NodePort, published by kind on its own host port: load reaches every pod (strategies/ports.ts).
+    nodePort: labAppPorts(cfg, 'vso').nodePort,
   });
   return [
     namespaceObject(NAMESPACE),
@@ -98,7 +101,7 @@ function objects(cfg: StackConfig, inputs: { bundle: string }): KubeObject[] {
         vaultAuthRef: VSO_NAMES.auth,
         mount: mountPath(cfg.vault.databaseMount),
         // Relative to the mount (api/v1beta1/vaultdynamicsecret_types.go L33-36); renewalPercent left at its default 67 (L45).
-        path: `creds/${cfg.vault.role}`,
+        path: `creds/${labDatabaseRole(cfg.vault.role, 'vso')}`,
         revoke: true,
         // Keys `username`, `password` (strings stored as-is) and `_raw` (helpers/secrets.go L521-533, L670-700).
         destination: { name: n.appSecret, create: true },

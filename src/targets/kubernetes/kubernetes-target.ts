@@ -6,16 +6,16 @@ import type { RunningWorkload, Target } from '../target.js';
 import { planRotations } from '../rotation-schedule.js';
 import { rolloutBudgetMs } from '../rollout-budget.js';
 import type { KubernetesContext, KubernetesTargetDeps } from './kubernetes-deps.js';
-import { openLab, type Lab } from '../../stack/lab.js';
-import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';
+import { LAB_STRATEGY_NAMES, openLab, type Lab, type LabStrategyName } from '../../stack/lab.js';
+import { applyRoleTtl, applyWorkloadShape, type Restore } from './lab-settings.js';
+import { deliveryStrategyOf } from '../../scenario/delivery-strategy.js';
+import { KUBE_DELIVERIES, type KubeDelivery, type LabSetting } from './delivery/index.js';
 import { recordLeaseCount, RunLeaseCounter } from './leases.js';
 import { RolloutTracker } from './rollout-tracker.js';
 import { waitSettled } from './settle.js';
 import { KubernetesTriggers } from './triggers.js';
 import { abortableSleep, startClusterWatch } from './watcher.js';
 
-/** ESO interval when the scenario has no periodic refresh: `0` would disable force-sync too (stack-facts F). */
-const NO_REFRESH_INTERVAL_MS = 24 * 3_600_000;
 /** How long the Deployment, pods and Secret must stay unchanged before the load starts. */
 const SETTLE_QUIET_MS = 5000;
 
@@ -26,30 +26,35 @@ interface KubeAction {
 }
 
 /**
- * `target: kubernetes`, against the lab `vaultctl bootstrap` made: the scenario's role TTLs,
- * replica count and refresh interval are applied (and restored at cleanup), the demo app settles,
- * the watches start, then load goes to the app through kind's NodePort (or a port-forward) while
- * rotations land through ESO and Vault and the watches turn every Deployment/ReplicaSet/Pod change
- * into the same events the local target records.
+ * `target: kubernetes`, against the lab `vaultctl bootstrap` made, on the copy of the demo app of
+ * the scenario's delivery strategy (namespace `vaultctl-<strategy>`, the base lab for
+ * secret-sync-restart): the scenario's role TTLs, the strategy controller's settings and the replica
+ * count are applied (and restored at cleanup), the demo app settles, the watches start, then load
+ * goes to the app through kind's NodePort (or a port-forward) while rotations land through the
+ * controller and Vault, and the watches turn every Deployment/ReplicaSet/Pod change, controller
+ * status and app log line into the same events the local target records.
  */
 export function kubernetesTarget(deps: KubernetesTargetDeps): Target {
   return {
     async prepare(target) {
       const ctx: KubernetesContext = { ...target, deps };
-      const lab = await step(ctx, 'Opening the lab', () => openLab(ctx), (l) => `context ${l.context}, app ${l.appUrl}`);
-      notes(ctx.scenario, lab).forEach((line) => ctx.reporter.info(`  ${line}`));
+      const strategy = labStrategyOf(ctx.scenario);
+      const lab = await step(ctx, `Opening the lab (strategy ${strategy})`, () => openLab(ctx, strategy),
+        (l) => `context ${l.context}, namespace ${l.namespace}, app ${l.appUrl}`);
+      const delivery = KUBE_DELIVERIES[strategy](ctx.scenario, lab);
+      notes(ctx.scenario, lab, delivery).forEach((line) => ctx.reporter.info(`  ${line}`));
       // The run starts before its first change to the lab: the sync the refreshInterval change
       // causes already issues the run's leases.
       const leases = await RunLeaseCounter.start(lab.vault, { mount: lab.mount, role: lab.role, wallClock: ctx.wallClock });
       if (leases.note) warn(ctx, leases.note);
-      await applyScenario(ctx, lab);
-      return { startWorkload: () => watchWorkload(ctx, lab, leases.counter) };
+      await applyScenario(ctx, lab, delivery);
+      return { startWorkload: () => watchWorkload(ctx, lab, delivery, leases.counter) };
     },
   };
 }
 
-/** Waits for the demo app to settle, then watches it and counts the run's leases; rotations go through ESO and Vault. */
-async function watchWorkload(ctx: KubernetesContext, lab: Lab, leases: RunLeaseCounter): Promise<RunningWorkload> {
+/** Waits for the demo app to settle, then watches it and counts the run's leases; rotations go through the controller and Vault. */
+async function watchWorkload(ctx: KubernetesContext, lab: Lab, delivery: KubeDelivery, leases: RunLeaseCounter): Promise<RunningWorkload> {
   const s = ctx.scenario;
   const sleep = ctx.deps.sleep ?? abortableSleep;
   const settled = await step(ctx, 'Waiting for the demo app to settle', () => waitSettled({
@@ -58,15 +63,23 @@ async function watchWorkload(ctx: KubernetesContext, lab: Lab, leases: RunLeaseC
   }), (r) => r.detail);
   if (!settled.settled) warn(ctx, `the demo app did not settle before the load (${settled.detail}); the first rollout may be partial`);
 
-  const tracker = new RolloutTracker();
-  const watch = await step(ctx, 'Watching the demo app (Deployment, ReplicaSets, Pods, ExternalSecret)', () => startClusterWatch({
+  const tracker = new RolloutTracker({ hashAnnotations: delivery.rolloutAnnotations });
+  const log = (line: string) => ctx.reporter.info(`  ${line}`);
+  const watched = ['Deployment', 'ReplicaSets', 'Pods', ...(delivery.sync ? [delivery.sync.what] : [])].join(', ');
+  const watch = await step(ctx, `Watching the demo app (${watched})`, () => startClusterWatch({
     kube: lab.kube, namespace: lab.namespace, deployment: lab.deployment, labelSelector: lab.labelSelector,
-    externalSecret: lab.externalSecret, secret: lab.secret, tracker, events: ctx.events, now: ctx.now, signal: ctx.signal,
-    log: (line) => ctx.reporter.info(`  ${line}`), sleep,
+    sync: delivery.sync, tracker, events: ctx.events, now: ctx.now, signal: ctx.signal, log, sleep,
   }));
   ctx.cleanup.defer('stop the watches', () => watch.stop());
+  if (delivery.observe) {
+    const observe = delivery.observe;
+    const observer = await step(ctx, 'Following the demo app\'s log in every pod (reloads)', () => observe({
+      kube: lab.kube, namespace: lab.namespace, labelSelector: lab.labelSelector, events: ctx.events, now: ctx.now, signal: ctx.signal, log,
+    }));
+    ctx.cleanup.defer('stop following the app logs', () => observer.stop());
+  }
 
-  const triggers = new KubernetesTriggers(lab, {
+  const triggers = new KubernetesTriggers({ ...lab, forceSync: delivery.forceSync }, {
     events: ctx.events, now: ctx.now, wallClock: ctx.wallClock,
     onRotation: (trigger) => { tracker.apply({ t: ctx.now(), type: 'ROTATION', trigger }); },
   });
@@ -98,7 +111,7 @@ async function watchWorkload(ctx: KubernetesContext, lab: Lab, leases: RunLeaseC
  * change causes already issues credentials with the scenario's TTL; at cleanup the TTL is restored
  * first too, so the sync the restored interval causes leaves the lab with credentials of its own TTL.
  */
-async function applyScenario(ctx: KubernetesContext, lab: Lab): Promise<void> {
+async function applyScenario(ctx: KubernetesContext, lab: Lab, delivery: KubeDelivery): Promise<void> {
   const s = ctx.scenario;
   const { role } = s.database;
   const d = formatDuration;
@@ -114,22 +127,32 @@ async function applyScenario(ctx: KubernetesContext, lab: Lab): Promise<void> {
     }
     if (failed.length > 0) throw new Error(failed.join('; '));
   });
-  const apply = (title: string, name: string, fn: () => Promise<Restore | undefined>, note = 'set') =>
-    step(ctx, title, async () => {
-      const restore = await fn();
-      if (restore) restores.push({ name, fn: restore });
-      return restore ? note : 'unchanged';
+  const apply = (x: LabSetting) =>
+    step(ctx, x.title, async () => {
+      const restore = await x.apply();
+      if (restore) restores.push({ name: x.name, fn: restore });
+      return restore ? x.note ?? 'set' : 'unchanged';
     }, (v) => v);
 
-  await apply(`Vault role ${lab.mount}/roles/${lab.role}: default_ttl ${d(role.defaultTtlMs)}, max_ttl ${d(role.maxTtlMs)}`, 'role TTLs',
-    () => applyRoleTtl(lab.vault, { mount: lab.mount, role: lab.role, defaultTtlMs: role.defaultTtlMs, maxTtlMs: role.maxTtlMs }));
-  const every = s.delivery.refreshIntervalMs > 0 ? s.delivery.refreshIntervalMs : NO_REFRESH_INTERVAL_MS;
-  await apply(`ExternalSecret ${lab.externalSecret}: refreshInterval ${d(every)}`, 'refreshInterval',
-    () => applyRefreshInterval(lab.kube, { namespace: lab.namespace, name: lab.externalSecret, intervalMs: every }), 'set (ESO syncs once now)');
+  const ttl = await apply({
+    title: `Vault role ${lab.mount}/roles/${lab.role}: default_ttl ${d(role.defaultTtlMs)}, max_ttl ${d(role.maxTtlMs)}`, name: 'role TTLs',
+    apply: () => applyRoleTtl(lab.vault, { mount: lab.mount, role: lab.role, defaultTtlMs: role.defaultTtlMs, maxTtlMs: role.maxTtlMs }),
+  });
+  const reissue = delivery.reissue;
+  if (ttl !== 'unchanged' && reissue) {
+    // The live lease keeps the TTLs it was issued with; the run measures credentials with the scenario's.
+    await step(ctx, `Re-issuing ${lab.namespace}'s credentials with the new TTLs`, async () => {
+      await reissue(String(Math.floor(ctx.wallClock().getTime() / 1000)));
+      return 'done (the demo app settles before the load)';
+    }, (v) => v);
+  }
+  for (const x of delivery.settings) await apply(x);
   const w = s.workload;
-  await apply(`Deployment ${lab.deployment}: ${w.replicas} replicas, maxSurge ${w.maxSurge}, maxUnavailable ${w.maxUnavailable}`, 'replicas',
-    () => applyWorkloadShape(lab.kube, { namespace: lab.namespace, name: lab.deployment,
-      replicas: w.replicas, maxSurge: w.maxSurge, maxUnavailable: w.maxUnavailable }));
+  await apply({
+    title: `Deployment ${lab.deployment}: ${w.replicas} replicas, maxSurge ${w.maxSurge}, maxUnavailable ${w.maxUnavailable}`, name: 'replicas',
+    apply: () => applyWorkloadShape(lab.kube, { namespace: lab.namespace, name: lab.deployment,
+      replicas: w.replicas, maxSurge: w.maxSurge, maxUnavailable: w.maxUnavailable }),
+  });
 }
 
 /**
@@ -151,10 +174,19 @@ async function waitForRollouts(ctx: KubernetesContext, tracker: RolloutTracker, 
   }, (v) => v);
 }
 
+/** The lab copy a scenario measures: its delivery strategy (secret-sync-restart unless it names another the lab holds). */
+export function labStrategyOf(s: Scenario): LabStrategyName {
+  const name = deliveryStrategyOf(s.delivery);
+  if (!(LAB_STRATEGY_NAMES as readonly string[]).includes(name)) {
+    // Scenario validation refuses these on target kubernetes (delivery-strategy.ts IMPLEMENTED_STRATEGIES).
+    throw new Error(`strategy ${name} is not in the lab`);
+  }
+  return name as LabStrategyName;
+}
+
 /** Lines about what the lab decides rather than the scenario. */
-function notes(s: Scenario, lab: Lab): string[] {
-  const out: string[] = [];
-  if (s.delivery.reload !== 'restart') out.push(`delivery.reload ${s.delivery.reload}: the lab always rolls the Deployment (Wave); measured as restart`);
+function notes(s: Scenario, lab: Lab, delivery: KubeDelivery): string[] {
+  const out: string[] = [...delivery.notes];
   if (s.database.role.name !== lab.role) out.push(`database.role.name ${s.database.role.name}: the lab's role is ${lab.role}; using it`);
   out.push('preStop, termination grace, graceful drain and query sleep come from the lab config (vaultctl.yaml `app:`)');
   return out;

@@ -1,4 +1,27 @@
-import type { KubeDeployment, KubePod } from '../../ports/kube.js';
+import { RELOADER_LAST_RELOADED_FROM, WAVE_CONFIG_HASH, type KubeDeployment, type KubePod } from '../../ports/kube.js';
+
+/**
+ * The pod-template annotations a reloader writes to roll a Deployment: Wave's config hash or
+ * Reloader's last-reloaded-from. A lab switched from one to the other (`bootstrap --reloader`)
+ * keeps the old one's value on the template, unchanged from then on, next to the new one's.
+ */
+export const RELOAD_TRIGGER_ANNOTATIONS = [WAVE_CONFIG_HASH, RELOADER_LAST_RELOADED_FROM] as const;
+
+/**
+ * What a reloader last wrote on a pod template, as one comparable value: a change means the
+ * reloader rolled the Deployment. Undefined when neither annotation is there (a rollout then is
+ * someone else's: an image change, `kubectl rollout restart`). Both present count together, so a
+ * change of either one is seen.
+ */
+export function reloadTriggerOf(annotations: Readonly<Record<string, string>> | undefined): string | undefined {
+  return templateMarkOf(annotations, RELOAD_TRIGGER_ANNOTATIONS);
+}
+
+/** The values of `keys` present on a pod template, as one comparable value (undefined: none present). */
+export function templateMarkOf(annotations: Readonly<Record<string, string>> | undefined, keys: readonly string[]): string | undefined {
+  const found = keys.filter((k) => annotations?.[k] !== undefined).map((k) => `${k}=${annotations?.[k]}`);
+  return found.length > 0 ? found.join('\n') : undefined;
+}
 
 /** What the completion rule needs to know about one pod. */
 export interface PodView {

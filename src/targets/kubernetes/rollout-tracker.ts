@@ -2,7 +2,7 @@ import type { RotationTrigger, RunEvent } from '../../ports/events.js';
 import {
   REVISION_ANNOTATION, WAVE_CONFIG_HASH, type KubeDeployment, type KubeMeta, type KubePod, type KubeReplicaSet,
 } from '../../ports/kube.js';
-import { isPodReady, podSummary, rolloutDone, type PodView } from './rollout-rules.js';
+import { RELOAD_TRIGGER_ANNOTATIONS, isPodReady, podSummary, rolloutDone, templateMarkOf, type PodView } from './rollout-rules.js';
 
 /** The kinds the tracker reads. */
 export type TrackedKind = 'Deployment' | 'ReplicaSet' | 'Pod';
@@ -46,7 +46,7 @@ interface PodState extends PodView {
  * the local supervisor. Pure: no I/O, no clock — every output follows from the inputs.
  *
  * - A rollout starts when the Deployment's pod template changes: Wave writes a new
- *   `wave.pusher.com/config-hash` (stack-facts G), or — for changes without one — a ReplicaSet or
+ *   `wave.pusher.com/config-hash` (stack-facts G; VSO its `restartedAt`, opts.hashAnnotations), or — for changes without one — a ReplicaSet or
  *   the Deployment carries a `deployment.kubernetes.io/revision` above the current one. Whichever
  *   signal comes first starts it; the other is recognised as the same rollout. The first sight of
  *   the Deployment is the baseline, and a re-list repeats known hashes and revisions, so a
@@ -66,7 +66,16 @@ export class RolloutTracker {
   private readonly pending: { t: number; trigger: RotationTrigger }[] = [];
   private deadlineWarned = false;
 
-  constructor(private readonly opts: { triggerMaxAgeMs?: number } = {}) {}
+  /**
+   * `hashAnnotations`: the pod-template annotations the strategy's controller writes to roll the
+   * Deployment (by default Wave's config hash and Reloader's last-reloaded-from; VSO's restartedAt).
+   */
+  constructor(private readonly opts: { triggerMaxAgeMs?: number; hashAnnotations?: readonly string[] } = {}) {}
+
+  /** The controllers' mark on a pod template: every one of `hashAnnotations` present (rollout-rules.ts templateMarkOf). */
+  private hashOf(annotations: Record<string, string> | undefined): string | undefined {
+    return templateMarkOf(annotations, this.opts.hashAnnotations ?? RELOAD_TRIGGER_ANNOTATIONS);
+  }
 
   /** Applies one input; returns the events it causes, in order. */
   apply(input: TrackerInput): RunEvent[] {
@@ -124,7 +133,7 @@ export class RolloutTracker {
   }
 
   private onDeployment(t: number, d: KubeDeployment, out: RunEvent[]): void {
-    const configHash = d.spec?.template?.metadata?.annotations?.[WAVE_CONFIG_HASH];
+    const configHash = this.hashOf(d.spec?.template?.metadata?.annotations);
     const prev = this.deployment;
     this.deployment = { configHash, object: d };
     const annotated = revisionOf(d.metadata);
@@ -156,7 +165,7 @@ export class RolloutTracker {
     this.replicaSets.set(name, revision);
     // Before the Deployment's baseline nothing can start; afterwards only a newer revision can.
     if (!this.deployment || revision <= this.target) return;
-    const hash = rs.spec?.template?.metadata?.annotations?.[WAVE_CONFIG_HASH];
+    const hash = this.hashOf(rs.spec?.template?.metadata?.annotations);
     const last = this.active[this.active.length - 1];
     if (last && hash !== undefined && last.hash === hash) {
       // The rollout started from the template change predicted another number: pods follow the
@@ -182,7 +191,7 @@ export class RolloutTracker {
     }
     const p: PodState = this.pods.get(name) ?? { name, ready: false, terminating: false, reportedReady: false, reportedTerminating: false };
     p.rs = pod.metadata.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name;
-    p.configHash = pod.metadata.annotations?.[WAVE_CONFIG_HASH];
+    p.configHash = this.hashOf(pod.metadata.annotations);
     p.terminating = Boolean(pod.metadata.deletionTimestamp);
     p.ready = !p.terminating && isPodReady(pod);
     this.pods.set(name, p);

@@ -1,5 +1,5 @@
 import type { EventSink, RotationTrigger } from '../../ports/events.js';
-import { FORCE_SYNC_ANNOTATION, type KubeApi } from '../../ports/kube.js';
+import type { KubeApi } from '../../ports/kube.js';
 import type { VaultApi } from '../../ports/vault.js';
 import { leasePrefix, listLeaseIds } from './leases.js';
 
@@ -7,8 +7,11 @@ import { leasePrefix, listLeaseIds } from './leases.js';
 export interface TriggerTarget {
   kube: KubeApi;
   vault: VaultApi;
-  namespace: string;
-  externalSecret: string;
+  /**
+   * The strategy's lever for `rotations.at` (kube-delivery.ts): makes its controller fetch new
+   * credentials now; gets the unix time as the stamp to write. Absent: the strategy has none.
+   */
+  forceSync?: (stamp: string) => Promise<void>;
   /** Vault database mount, dynamic role and connection (database/config/:name). */
   mount: string;
   role: string;
@@ -31,7 +34,7 @@ export interface TriggerContext {
  * - natural refresh: nothing to do, ESO re-issues every `refreshInterval` (rollouts it causes are
  *   attributed to `refresh`);
  * - TTL expiry: nothing to do, Vault revokes at the role's `default_ttl`;
- * - `force-sync` (scenario `rotations.at`): a new `force-sync` annotation makes ESO refresh now;
+ * - `force-sync` (scenario `rotations.at`): the strategy's controller refreshes now (its lever);
  * - `revoke` (`rotations.revoke`): every lease of the role, live ones included;
  * - `rotate-root` (`rotations.rotateRoot`): Vault changes the connection's admin password.
  * A trigger that throws (the API refused it) is recorded by the caller as `rotation_failed`.
@@ -40,15 +43,14 @@ export class KubernetesTriggers {
   constructor(private readonly target: TriggerTarget, private readonly ctx: TriggerContext) {}
 
   /**
-   * Annotates the ExternalSecret with `force-sync: <unix time>` (merge patch). Any annotation change
-   * makes ESO's syncedResourceVersion differ, so it refreshes at once (stack-facts F "Force an
-   * immediate refresh"; not with refreshInterval 0 or refreshPolicy CreatedOnce).
+   * Pulls the strategy's lever with the unix time as the stamp (ESO: a `force-sync` annotation on
+   * the ExternalSecret; VSO: a generation change of the VaultDynamicSecret).
    */
   async forceSync(): Promise<void> {
-    const { kube, namespace, externalSecret } = this.target;
+    const lever = this.target.forceSync;
+    if (!lever) throw new Error('this delivery strategy has no refresh vaultctl can force (rotations.at)');
     this.record('force-sync');
-    const stamp = String(Math.floor(this.ctx.wallClock().getTime() / 1000));
-    await kube.patchExternalSecret(namespace, externalSecret, { metadata: { annotations: { [FORCE_SYNC_ANNOTATION]: stamp } } });
+    await lever(String(Math.floor(this.ctx.wallClock().getTime() / 1000)));
   }
 
   /**

@@ -1,4 +1,5 @@
-import type { EventSink, RunEvent } from '../../ports/events.js';
+import type { EventSink } from '../../ports/events.js';
+import type { SyncSource } from './sync-source.js';
 import type { KubeApi, KubeDeployment, KubePod, KubeReplicaSet } from '../../ports/kube.js';
 import type { RolloutTracker, TrackerInput } from './rollout-tracker.js';
 import { startWatchLoop, type Backoff, type WatchLoop } from './watch-loop.js';
@@ -11,9 +12,8 @@ export interface ClusterWatchOptions {
   deployment: string;
   /** Label selector of the demo app's Deployment, ReplicaSets and Pods. */
   labelSelector: string;
-  /** ESO's ExternalSecret and the Secret it writes. */
-  externalSecret: string;
-  secret: string;
+  /** The controller that delivers the credentials, polled alongside the watches (sync-source.ts). */
+  sync?: SyncSource;
   tracker: RolloutTracker;
   events: EventSink;
   /** Run clock. */
@@ -22,7 +22,7 @@ export interface ClusterWatchOptions {
   /** A watch failure or restart, for the progress lines. */
   log(line: string): void;
   backoff?: Backoff;
-  /** How often the ExternalSecret status and the Secret's version are read; default 500 ms. */
+  /** How often the sync source is polled; default 500 ms. */
   syncPollMs?: number;
   /** How long the first lists may take; default 30 s. */
   readyTimeoutMs?: number;
@@ -41,9 +41,9 @@ const DEFAULT_BACKOFF: Backoff = { initialMs: 250, maxMs: 5000 };
 /**
  * Watches the demo app's Deployment, ReplicaSets and Pods (each a list+watch loop that restarts
  * when it ends) and feeds every change to the rollout tracker, whose RunEvents go to the sink.
- * Alongside, it polls the ExternalSecret's `status.refreshTime` and the Secret's resourceVersion
- * (stack-facts F) and records every new Secret version as `secret_synced`, so a report can put the
- * Secret change next to the rollout it caused. Resolves once all three first lists arrived.
+ * Alongside, it polls the strategy's sync source (ESO's ExternalSecret and Secret, VSO's
+ * VaultDynamicSecret) and records what it reports, so a report can put a new Secret or lease next
+ * to the rollout it caused. Resolves once all three first lists arrived.
  */
 export async function startClusterWatch(o: ClusterWatchOptions): Promise<ClusterWatch> {
   const stopper = new AbortController();
@@ -120,36 +120,18 @@ export async function startClusterWatch(o: ClusterWatchOptions): Promise<Cluster
 }
 
 /**
- * Reads the ExternalSecret's status and the Secret's resourceVersion until stopped; a new Secret
- * version emits `secret_synced`, a Ready=False condition a warning. Resolves after the first read
- * (the baseline) with the promise of the running loop.
+ * Polls the sync source until stopped and emits what it reports; its first poll is the baseline.
+ * Resolves after that first poll with the promise of the running loop.
  */
 async function startSyncPoll(o: ClusterWatchOptions, signal: AbortSignal, sleep: (ms: number, s: AbortSignal) => Promise<void>):
   Promise<{ done: Promise<void> }> {
-  let lastVersion: string | undefined;
-  let first = true;
-  let lastProblem = '';
+  const source = o.sync;
+  if (!source) return { done: Promise.resolve() };
   const once = async () => {
     try {
-      const [es, version] = await Promise.all([
-        o.kube.readExternalSecret(o.namespace, o.externalSecret),
-        o.kube.readSecretResourceVersion(o.namespace, o.secret),
-      ]);
-      const refreshTime = es.status?.refreshTime;
-      if (!first && version !== undefined && version !== lastVersion) {
-        const e: RunEvent = { t: o.now(), type: 'secret_synced', resourceVersion: version, ...(refreshTime ? { refreshTime } : {}) };
-        o.events.emit(e);
-      }
-      if (version !== undefined) lastVersion = version;
-      first = false;
-      const ready = es.status?.conditions?.find((c) => c.type === 'Ready');
-      const problem = ready && ready.status !== 'True' ? `${ready.reason ?? 'not ready'}: ${ready.message ?? ''}` : '';
-      if (problem && problem !== lastProblem) {
-        o.events.emit({ t: o.now(), type: 'warning', message: `ExternalSecret ${o.externalSecret} ${problem}`.trim() });
-      }
-      lastProblem = problem;
+      for (const e of await source.poll(o.now())) o.events.emit(e);
     } catch (err) {
-      if (!signal.aborted) o.log(`reading ExternalSecret ${o.externalSecret} failed (${err instanceof Error ? err.message : String(err)}); retrying`);
+      if (!signal.aborted) o.log(`reading ${source.what} failed (${err instanceof Error ? err.message : String(err)}); retrying`);
     }
   };
   await once();

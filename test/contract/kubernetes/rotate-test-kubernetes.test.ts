@@ -1,23 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { rotateTest, type RotateTestDeps } from '../../../src/app/rotate-test.js';
-import type { Target } from '../../../src/targets/target.js';
-import { kubernetesTarget } from '../../../src/targets/kubernetes/kubernetes-target.js';
+import { rotateTest } from '../../../src/app/rotate-test.js';
 import { createNodeVaultApi } from '../../../src/adapters/node-vault-api.js';
-import { createKubeClient } from '../../../src/adapters/kube-client.js';
-import { scenarioLoad } from '../../../src/adapters/load-generator.js';
 import { exitCodeOf, PrerequisiteError } from '../../../src/errors/errors.js';
-import type { CommandRunner } from '../../../src/ports/command-runner.js';
 import type { RunEvent } from '../../../src/ports/events.js';
-import type { StackState } from '../../../src/stack/state.js';
 import { createTestRuntime } from '../../support/test-runtime.js';
-import { FakeCommandRunner } from '../../support/fake-command-runner.js';
 import { startVaultDouble, type VaultDouble } from '../../support/vault-double.js';
 import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
+import { kubeLabDeps, writeLabState as writeLab } from '../../support/kube-lab-harness.js';
 import { seedIdleLeases } from '../../support/vault-double-leases.js';
 import { EXTERNALSECRETS, SECRETS, playRollout, secret, seedLab } from '../../support/kube-objects.js';
 
@@ -65,41 +59,8 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** A lab in context mode: kubectl is scripted, port-forwards lead to the doubles. */
-  function deps(): RotateTestDeps {
-    const fake = new FakeCommandRunner()
-      .on(['kubectl', 'get', 'statefulset/vault'], { stdout: vault.token });
-    const runner: CommandRunner = {
-      run: (argv, opts) => fake.run(argv, opts),
-      start: (argv) => {
-        const port = argv.includes('svc/vault') ? Number(new URL(vault.endpoint).port) : appPort;
-        return { waitForLine: async (p) => `Forwarding from 127.0.0.1:${port} -> 1`.match(p) ?? [''], stop: async () => {} };
-      },
-    };
-    const unused: Target = { prepare: () => { throw new Error('the local target is not used here'); } };
-    return {
-      version: '0.0.0-test',
-      load: scenarioLoad,
-      targets: {
-        local: unused,
-        kubernetes: kubernetesTarget({
-          createRunner: () => runner,
-          createKubeApi: () => createKubeClient({ kubeconfig: k.kubeconfig }),
-          createVaultApi: (o) => createNodeVaultApi(o),
-        }),
-      },
-    };
-  }
-
-  async function writeLabState(): Promise<Record<string, string>> {
-    const stateDir = join(dir, 'state');
-    await mkdir(stateDir);
-    const state: StackState = { version: 1, mode: 'context', clusterName: 'vaultctl', kubeContext: 'double', createdCluster: false,
-      namespaces: [], releases: [], hostPorts: {}, vault: { kind: 'port-forward', namespace: 'vault', service: 'vault', port: 8200 },
-      app: { namespace: 'vaultctl-demo', deployment: 'demo-app', externalSecret: 'demo-app-db' }, updatedAt: '' };
-    await writeFile(join(stateDir, 'state.json'), JSON.stringify(state));
-    return { VAULTCTL_STATE_DIR: stateDir };
-  }
+  const deps = () => kubeLabDeps({ vault, k, appPort });
+  const writeLabState = () => writeLab(dir);
 
   /** ESO + Wave: a new force-sync annotation writes a new Secret and rolls the Deployment (`onSync`: ESO's Vault read). */
   function playEsoAndWave(onSync?: () => Promise<unknown>): void {

@@ -4,6 +4,7 @@ import { createKubeClient } from '../../../src/adapters/kube-client.js';
 import type { RunEvent } from '../../../src/ports/events.js';
 import type { KubeApi } from '../../../src/ports/kube.js';
 import type { VaultApi } from '../../../src/ports/vault.js';
+import { esoForceSync } from '../../../src/targets/kubernetes/delivery/eso.js';
 import { KubernetesTriggers } from '../../../src/targets/kubernetes/triggers.js';
 import { listLeaseIds, recordLeaseCount, RunLeaseCounter } from '../../../src/targets/kubernetes/leases.js';
 import { applyRefreshInterval, applyRoleTtl, applyWorkloadShape } from '../../../src/targets/kubernetes/lab-settings.js';
@@ -44,7 +45,7 @@ describe('kubernetes triggers and lease accounting', () => {
   });
 
   const triggers = (rotations: string[] = []) => new KubernetesTriggers(
-    { kube, vault: vaultApi, namespace: NS, externalSecret: 'demo-app-db', mount: 'database', role: 'app', connection: 'app-db' },
+    { kube, vault: vaultApi, forceSync: esoForceSync(kube, NS, 'demo-app-db'), mount: 'database', role: 'app', connection: 'app-db' },
     { events: { emit: (e) => events.push(e) }, now: () => 42, wallClock: () => new Date('2026-11-22T10:00:00Z'),
       onRotation: (t) => rotations.push(t) });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKubeClient } from '../../../src/adapters/kube-client.js';
 import type { RunEvent } from '../../../src/ports/events.js';
 import { RolloutTracker } from '../../../src/targets/kubernetes/rollout-tracker.js';
+import { esoSyncSource } from '../../../src/targets/kubernetes/delivery/eso.js';
 import { startClusterWatch, type ClusterWatch } from '../../../src/targets/kubernetes/watcher.js';
 import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
 import { DEPLOYMENTS, EXTERNALSECRETS, NS, PODS, REPLICASETS, SECRETS, externalSecret, playRollout, secret, seedLab } from '../../support/kube-objects.js';
@@ -31,9 +32,10 @@ describe('startClusterWatch against the Kubernetes API double', () => {
   });
 
   const start = async () => {
+    const kube = createKubeClient({ kubeconfig: k.kubeconfig });
     watch = await startClusterWatch({
-      kube: createKubeClient({ kubeconfig: k.kubeconfig }), namespace: NS, deployment: 'demo-app',
-      labelSelector: 'app.kubernetes.io/name=demo-app', externalSecret: 'demo-app-db', secret: 'demo-app-db',
+      kube, namespace: NS, deployment: 'demo-app',
+      labelSelector: 'app.kubernetes.io/name=demo-app', sync: esoSyncSource(kube, NS, 'demo-app-db', 'demo-app-db'),
       tracker, events: { emit: (e) => events.push(e) }, now: () => Date.now() - t0, signal: abort.signal,
       log: () => {}, backoff: { initialMs: 20, maxMs: 200 }, syncPollMs: 20,
     });

@@ -49,7 +49,7 @@ describe('Vault configuration of the lab against the Vault double', () => {
     expect(body('database/config/app-db')).toMatchObject({
       plugin_name: 'postgresql-database-plugin',
       connection_url: 'postgresql://{{username}}:{{password}}@postgres.vaultctl-db.svc.cluster.local:5432/app?sslmode=disable',
-      username: 'vaultadmin', allowed_roles: ['app'], verify_connection: true,
+      username: 'vaultadmin', allowed_roles: ['app', 'app-vso', 'app-agent-template', 'app-csi'], verify_connection: true,
     });
     expect(body('database/roles/app')).toMatchObject({ db_name: 'app-db', default_ttl: 3600, max_ttl: 86400 });
     // The role write succeeds with Vault's audience warning, which is passed on.

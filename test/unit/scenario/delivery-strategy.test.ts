@@ -5,6 +5,8 @@ import {
 } from '../../../src/scenario/delivery-strategy.js';
 import { strategyNames } from '../../../src/strategies/index.js';
 import { LOCAL_STRATEGIES } from '../../../src/targets/local/strategies/index.js';
+import { KUBE_DELIVERIES } from '../../../src/targets/kubernetes/delivery/index.js';
+import { LAB_STRATEGY_NAMES } from '../../../src/stack/strategies/names.js';
 
 const parse = parseDelivery;
 const issues = deliveryIssues;
@@ -16,6 +18,21 @@ describe('delivery.strategy', () => {
 
   it('lists as implemented on the local target exactly the machines of its table', () => {
     expect([...IMPLEMENTED_STRATEGIES.local].sort()).toEqual(Object.keys(LOCAL_STRATEGIES).sort());
+  });
+
+  it('lists as implemented on the kubernetes target exactly the strategies the lab installs, each with its delivery', () => {
+    expect([...IMPLEMENTED_STRATEGIES.kubernetes].sort()).toEqual([...LAB_STRATEGY_NAMES].sort());
+    expect(Object.keys(KUBE_DELIVERIES).sort()).toEqual([...LAB_STRATEGY_NAMES].sort());
+  });
+
+  it('refuses rotations.at on kubernetes for the strategies that fetch on their own schedule (agent-template, csi)', () => {
+    for (const name of ['agent-template', 'csi']) {
+      expect(issues(`  strategy: ${name}\n  via: file\nrotations: {at: [1s]}\n`, 'target: kubernetes\n'))
+        .toEqual([expect.stringMatching(new RegExp(`^\\d+:\\d+ rotations.at: on target kubernetes, ${name} fetches new credentials on its own schedule`))]);
+    }
+    // VSO has a lever (a spec change of its VaultDynamicSecret), and locally every strategy is emulated.
+    expect(parse('  strategy: vso\nrotations: {at: [1s]}\n', 'target: kubernetes\n').rotations.atMs).toEqual([1000]);
+    expect(parse('  strategy: csi\n  via: file\nrotations: {at: [1s]}\n').rotations.atMs).toEqual([1000]);
   });
 
   it('is derived from today\'s knobs when absent, and the model keeps no strategy key then', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -6,11 +6,15 @@ import { KIND_NODE_IMAGE, KIND_VERSION, renderKindConfig } from '../../../src/st
 import { defaultStackConfig } from '../../../src/stack/config/normalize.js';
 import { chartPodSelector } from '../../../src/stack/manifests/chart-pods.js';
 import { keepCluster, retainArgs } from '../../e2e/keep-cluster.js';
+import { LAB_STRATEGY_NAMES } from '../../../src/stack/strategies/names.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface Step { name?: string; if?: string; run?: string; uses?: string; env?: Record<string, string> }
-interface Workflow { env: Record<string, string>; jobs: Record<string, { env?: Record<string, string>; steps: Step[] }> }
+interface Workflow {
+  env: Record<string, string>;
+  jobs: Record<string, { env?: Record<string, string>; steps: Step[]; strategy?: { 'fail-fast'?: boolean; matrix: Record<string, string[]> } }>;
+}
 
 const workflow = parse(readFileSync(`${ROOT}.github/workflows/e2e.yml`, 'utf8')) as Workflow;
 const steps = workflow.jobs.kind.steps;
@@ -58,6 +62,31 @@ describe('.github/workflows/e2e.yml keeps a failed run\'s cluster for the state 
     const pull = index((s) => s.run === 'docker pull "${KIND_NODE_IMAGE}"');
     expect(pull).toBeGreaterThan(-1);
     expect(pull).toBeLessThan(Math.min(...suites.map((s) => steps.indexOf(s))));
+  });
+});
+
+describe('.github/workflows/e2e.yml runs every lab strategy as a matrix job', () => {
+  const job = workflow.jobs.strategies;
+  const at = (pred: (s: Step) => boolean) => job.steps.findIndex(pred);
+
+  it('one job per strategy the lab installs besides the base lab, none cancelling the others', () => {
+    expect([...job.strategy!.matrix.strategy].sort()).toEqual(LAB_STRATEGY_NAMES.filter((n) => n !== 'secret-sync-restart').sort());
+    expect(job.strategy!['fail-fast']).toBe(false);
+    // Each strategy has its scenario for the suite to run.
+    for (const name of job.strategy!.matrix.strategy) expect(existsSync(`${ROOT}scenarios/k8s-${name}.yaml`)).toBe(true);
+  });
+
+  it('bootstrap -> rotate-test -> report for the matrix strategy, then the state dump on failure and the delete', () => {
+    const suite = at((s) => s.run?.includes('test/e2e/strategy.e2e.test.ts') ?? false);
+    expect(job.steps[suite].run).toContain('VAULTCTL_E2E_STRATEGY=${{ matrix.strategy }}');
+    expect({ ...workflow.env, ...job.env }.VAULTCTL_E2E_KEEP).toBe('on-failure');
+    expect(at((s) => s.run === 'docker pull "${KIND_NODE_IMAGE}"')).toBeLessThan(suite);
+    const dump = at((s) => s.name === 'Cluster state on failure');
+    expect(dump).toBeGreaterThan(suite);
+    expect(job.steps[dump].if).toBe('failure()');
+    expect(job.steps[dump].run).toContain('vaultctl-${{ matrix.strategy }}');
+    expect(at((s) => s.name === 'Delete kind clusters')).toBe(job.steps.length - 1);
+    expect(job.steps.at(-1)!.if).toBe('always()');
   });
 });
 

@@ -36,7 +36,9 @@ const EXPECTED_DEFAULTS: StackConfig = {
     vault: { repo: 'https://helm.releases.hashicorp.com', chart: 'hashicorp/vault', version: '0.34.1', namespace: 'vault', release: 'vault' },
     eso: { repo: 'https://charts.external-secrets.io', chart: 'external-secrets/external-secrets', version: '2.9.0', namespace: 'external-secrets', release: 'external-secrets' },
     wave: { repo: 'https://wave-k8s.github.io/wave/', chart: 'wave-k8s/wave', version: '4.5.0', namespace: 'wave', release: 'wave' },
+    reloader: { repo: 'https://stakater.github.io/stakater-charts', chart: 'stakater/reloader', version: '2.2.16', namespace: 'reloader', release: 'reloader' },
   },
+  reloader: 'wave',
   postgres: { image: 'postgres:17', namespace: 'vaultctl-db', database: 'app' },
   vault: {
     databaseMount: 'database', role: 'app', connection: 'app-db', defaultTtlMs: H, maxTtlMs: 24 * H,
@@ -140,6 +142,21 @@ describe('lab config errors', () => {
     ]);
     expect(issuesOf(`${HEAD}eso:\n  refreshInterval: 0\n`)[0]).toContain('eso.refreshInterval: must be greater than 0');
   });
+
+  it('keeps the strategies\' app port ranges (appHostPort..+3, appNodePort..+3) clear of Vault\'s ports and inside the port ranges', () => {
+    const copies = "hold one port per strategy's demo app copy (secret-sync-restart, vso, agent-template, csi, in this order)";
+    expect(issuesOf(`${HEAD}vaultHostPort: 8083\nvaultNodePort: 30081\n`)).toEqual([
+      `3:16 vaultHostPort: must be outside appHostPort..appHostPort+3 (8080-8083), which ${copies}`,
+      `4:16 vaultNodePort: must be outside appNodePort..appNodePort+3 (30080-30083), which ${copies}`,
+    ]);
+    expect(issuesOf(`${HEAD}appHostPort: 65533\nappNodePort: 32765\n`)).toEqual([
+      `3:14 appHostPort: must be at most 65532: appHostPort..appHostPort+3 (65533-65536) ${copies}`,
+      `4:14 appNodePort: must be at most 32764 (NodePort range 30000-32767): appNodePort..appNodePort+3 (32765-32768) ${copies}`,
+    ]);
+    // The edges: the last ports that fit, Vault just below and just above the ranges.
+    expect(parseLabConfig(`${HEAD}appHostPort: 65532\nappNodePort: 32764\nvaultHostPort: 65531\nvaultNodePort: 30000\n`, 'lab.yaml').appHostPort).toBe(65532);
+    expect(parseLabConfig(`${HEAD}vaultHostPort: 8084\nvaultNodePort: 30079\n`, 'lab.yaml').vaultHostPort).toBe(8084);
+  });
 });
 
 describe('applyOverrides', () => {
@@ -155,5 +172,7 @@ describe('applyOverrides', () => {
     expect(() => applyOverrides(defaultStackConfig(), { appNodePort: 80 })).toThrow(UsageError);
     expect(() => applyOverrides(defaultStackConfig(), { namespace: 'UPPER' })).toThrow(/invalid namespace "UPPER"/);
     expect(() => applyOverrides(defaultStackConfig(), { appHostPort: 8200 })).toThrow(/vaultHostPort must differ from appHostPort/);
+    expect(() => applyOverrides(defaultStackConfig(), { appHostPort: 8197 })).toThrow(/vaultHostPort must be outside appHostPort\.\.appHostPort\+3 \(8197-8200\)/);
+    expect(() => applyOverrides(defaultStackConfig(), { appNodePort: 32767 })).toThrow(/appNodePort must be at most 32764/);
   });
 });

@@ -154,7 +154,8 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('re
     expect(mappings).toContainEqual({ containerPort: svc.spec.ports[0].nodePort, hostPort: cfg.appHostPort, listenAddress: '127.0.0.1', protocol: 'TCP' });
     const vaultSet = helmReleases(cfg, { vaultDevRootToken: 'tok' })[0].set;
     expect(mappings).toContainEqual({ containerPort: Number(vaultSet['server.service.nodePort']), hostPort: cfg.vaultHostPort, listenAddress: '127.0.0.1', protocol: 'TCP' });
-    expect(mappings).toHaveLength(2);
+    // The demo app copy of each of the 4 lab strategies (test/unit/stack/strategy-ports.test.ts), and Vault.
+    expect(mappings).toHaveLength(5);
     // Named targetPorts resolve to the container's port, which is the PORT the app listens on.
     const http = c.ports.find((p: any) => p.name === svc.spec.ports[0].targetPort);
     expect(String(http.containerPort)).toBe(c.env.find((e: any) => e.name === 'PORT').value);

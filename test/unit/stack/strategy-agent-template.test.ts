@@ -45,7 +45,7 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('ag
   const pod = dep.spec.template.spec;
   const annotations: Record<string, string> = dep.spec.template.metadata.annotations;
   const vaultFullname = cfg.charts.vault.release === 'vault' ? 'vault' : `${cfg.charts.vault.release}-vault`;
-  const credsPath = `${cfg.vault.databaseMount.replace(/^\/+|\/+$/g, '')}/creds/${cfg.vault.role}`;
+  const credsPath = `${cfg.vault.databaseMount.replace(/^\/+|\/+$/g, '')}/creds/${cfg.vault.role}-agent-template`;
 
   it('every object validates with kubernetes-models, Namespace first, all in vaultctl-agent-template', () => {
     expect(ns).toBe('vaultctl-agent-template');
@@ -89,8 +89,8 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('ag
     // vault-k8s rejects agent-run-as-same-user without containers[0].securityContext.runAsUser, or with 0.
     expect(c.securityContext.runAsUser).toBe(pod.securityContext.runAsUser);
     expect(c.securityContext.runAsUser).toBeGreaterThan(0);
-    expect(find(objs, 'Service').spec.type).toBe('ClusterIP');
-    expect(find(objs, 'Service').spec.ports[0]).not.toHaveProperty('nodePort');
+    expect(find(objs, 'Service').spec.type).toBe('NodePort');
+    expect(find(objs, 'Service').spec.ports[0].nodePort).toBe(cfg.appNodePort + 2);
   });
 
   it('the template renders the JSON {"username","password"} the demo app parses, escaping odd characters', () => {

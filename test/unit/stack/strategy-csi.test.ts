@@ -57,11 +57,11 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('cs
       vaultKubernetesMountPath: cfg.vault.kubernetesAuthMount,
     });
     const entries = parse(objects) as Record<string, unknown>[];
-    expect(entries).toEqual([{ objectName: CSI_OBJECT_NAME, secretPath: `${db}/creds/${cfg.vault.role}`, method: 'GET' }]);
+    expect(entries).toEqual([{ objectName: CSI_OBJECT_NAME, secretPath: `${db}/creds/${cfg.vault.role}-csi`, method: 'GET' }]);
     for (const e of entries) for (const k of Object.keys(e)) expect(PROVIDER_OBJECT_FIELDS).toContain(k);
   });
 
-  it('the demo app copy runs as the bound service account and reads the mounted file, polling it; no Secret, no Wave, no NodePort', () => {
+  it('the demo app copy runs as the bound service account and reads the mounted file, polling it; no Secret, no Wave; its own NodePort', () => {
     const dep = one(objs, 'Deployment');
     const pod = dep.spec.template.spec;
     expect(dep.metadata.annotations).toEqual({});
@@ -77,15 +77,15 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('cs
     expect(env).not.toHaveProperty('PGUSER');
     expect(env).not.toHaveProperty('PGPASSWORD');
     const svc = one(objs, 'Service');
-    expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports[0]).not.toHaveProperty('nodePort');
+    expect(svc.spec.type).toBe('NodePort');
+    expect(svc.spec.ports[0].nodePort).toBe(cfg.appNodePort + 3);
   });
 
   it('its Vault role is bound to the service account and namespace, with a policy that reads the creds', () => {
     expect(role).toMatchObject({ serviceAccount: CSI_SERVICE_ACCOUNT, namespace: ns });
-    expect(role.paths).toEqual({ [`${db}/creds/${cfg.vault.role}`]: ['read'] });
+    expect(role.paths).toEqual({ [`${db}/creds/${cfg.vault.role}-csi`]: ['read'] });
     const [policy, binding] = roleWrites(cfg, role);
-    expect(policy.body.policy).toContain(`path "${db}/creds/${cfg.vault.role}"`);
+    expect(policy.body.policy).toContain(`path "${db}/creds/${cfg.vault.role}-csi"`);
     expect(binding).toMatchObject({
       path: `auth/${cfg.vault.kubernetesAuthMount}/role/${role.role}`,
       body: { bound_service_account_names: [CSI_SERVICE_ACCOUNT], bound_service_account_namespaces: ['vaultctl-csi'], token_policies: [role.policy] },

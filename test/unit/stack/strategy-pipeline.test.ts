@@ -38,12 +38,12 @@ describe('the pipeline per selection', () => {
   it('each strategy adds, after the base steps: its charts, its Vault role, its waits before, its objects, its waits after', () => {
     expect(titles(cfg(['secret-sync-restart', 'vso']), [VSO_STAND_IN]).slice(BASE.length)).toEqual([
       'Installing vault-secrets-operator for vso (hashicorp/vault-secrets-operator 1.4.1 in namespace vault-secrets-operator)',
-      'Configuring Vault role vso-db and policy db-app-vso for vso (service account vaultctl-vso/demo-app)',
+      'Configuring Vault database role app-vso, auth role vso-db and policy db-app-vso for vso (service account vaultctl-vso/demo-app)',
       'Applying vso objects and the demo app (namespace vaultctl-vso)',
       'Waiting for Deployment demo-app rollout in vaultctl-vso (vso, every 2s, up to 5m)',
     ]);
     expect(titles(cfg(['agent-template']), [AGENT_STAND_IN]).slice(BASE.length)).toEqual([
-      'Configuring Vault role agent-template-db and policy db-app-agent-template for agent-template (service account vaultctl-agent-template/demo-app)',
+      'Configuring Vault database role app-agent-template, auth role agent-template-db and policy db-app-agent-template for agent-template (service account vaultctl-agent-template/demo-app)',
       'Waiting for Vault agent injector (agent-template, every 2s, up to 5m)',
       'Applying agent-template objects and the demo app (namespace vaultctl-agent-template)',
       'Waiting for Deployment demo-app rollout in vaultctl-agent-template (agent-template, every 2s, up to 5m)',

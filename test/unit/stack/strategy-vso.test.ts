@@ -61,7 +61,7 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('vs
     expect(auth.spec.kubernetes).toEqual({ role: role.role, serviceAccount: sa.metadata.name });
     expect(role).toMatchObject({ serviceAccount: sa.metadata.name, namespace: ns });
     expect(vds.spec.vaultAuthRef).toBe(auth.metadata.name);
-    expect(`${vds.spec.mount}/${vds.spec.path}`).toBe(`${cfg.vault.databaseMount.replace(/^\/+|\/+$/g, '')}/creds/${cfg.vault.role}`);
+    expect(`${vds.spec.mount}/${vds.spec.path}`).toBe(`${cfg.vault.databaseMount.replace(/^\/+|\/+$/g, '')}/creds/${cfg.vault.role}-vso`);
     expect(vds.spec.renewalPercent).toBeUndefined(); // the CRD default (67)
     expect(vds.spec.destination).toEqual({ name: n.appSecret, create: true });
     expect(vds.spec.rolloutRestartTargets).toEqual([{ kind: 'Deployment', name: dep.metadata.name }]);
@@ -70,13 +70,13 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('vs
     expect(refs).toEqual([['PGUSER', { name: vds.spec.destination.name, key: 'username' }], ['PGPASSWORD', { name: vds.spec.destination.name, key: 'password' }]]);
   });
 
-  it('the demo app copy: no Wave annotation (VSO alone rolls it), a ClusterIP Service, the base lab untouched', () => {
+  it('the demo app copy: no Wave annotation (VSO alone rolls it), its own NodePort Service, the base lab untouched', () => {
     const dep = find(objs, 'Deployment');
     const svc = find(objs, 'Service');
     expect(dep.metadata.annotations).toEqual({});
     expect(dep.spec.template.metadata.annotations).toBeUndefined();
-    expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports[0].nodePort).toBeUndefined();
+    expect(svc.spec.type).toBe('NodePort');
+    expect(svc.spec.ports[0].nodePort).toBe(cfg.appNodePort + 1);
     expect(find(objs, 'ConfigMap').data).toEqual({ 'server.cjs': BUNDLE });
     const base = renderDemoApp(cfg, { bundle: BUNDLE });
     expect(find(base, 'Deployment').metadata.annotations).toEqual({ 'wave.pusher.com/update-on-config-change': 'true' });
@@ -91,7 +91,7 @@ describe.each([['default config', DEFAULTS], ['customized config', CUSTOM]])('vs
     expect(role.policy).not.toBe(cfg.vault.policy);
     expect(vds.spec.revoke).toBe(true);
     expect(role.paths).toEqual({
-      [`${vds.spec.mount}/creds/${cfg.vault.role}`]: ['read'],
+      [`${vds.spec.mount}/creds/${cfg.vault.role}-vso`]: ['read'],
       'sys/leases/revoke': ['update'],
     });
   });
