@@ -53,6 +53,9 @@ describe('timingRisks: the example scenarios', () => {
     'k8s-single-replica.yaml': [],
     'k8s-expiry.yaml': ['expiry-before-refresh'],
     'k8s-revoke.yaml': [],
+    'k8s-vso.yaml': [],
+    'k8s-agent-template.yaml': [],
+    'k8s-csi.yaml': [],
   };
   const files = readdirSync(scenariosDir).filter((f) => f.endsWith('.yaml'));
 

@@ -100,4 +100,17 @@ describe('--strategy', () => {
     if (loaded.length < 8) return; // direct is not implemented here yet: nothing to skip
     expect(skipped).toEqual([{ strategy: 'direct', reason: expect.stringContaining('credentials.issuer: vault') }]);
   });
+
+  it('on target kubernetes, "all" is the lab\'s strategies, each variant valid there', async () => {
+    const k8s = `${HEAD}target: kubernetes\ndelivery:\n  via: file\n`;
+    const base = parseScenario(k8s, 's.yaml');
+    const load = async (_f: string, strategy: DeliveryStrategyName) => parseScenario(k8s, 's.yaml', { strategy });
+    const { runs, skipped } = await strategyRuns('s.yaml', base, 'all', load);
+    expect(runs.map((r) => r.strategy)).toEqual(['secret-sync-restart', 'vso', 'agent-template', 'csi']);
+    expect(skipped).toEqual([]);
+    // A strategy the lab cannot hold is refused before anything runs.
+    const err = await strategyRuns('s.yaml', base, 'vso,init-renewer', load).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.message).join('\n')).toMatch(/init-renewer is not implemented on the kubernetes target/);
+  });
 });
