@@ -43,7 +43,12 @@ export interface LabAccess {
   cleanup: CleanupStack;
 }
 
-const BOOTSTRAP_HINT = 'run `vaultctl bootstrap` first (kind + Vault + Postgres + ESO + Wave + the demo app), then rotate-test again';
+/** The bootstrap that makes a lab holding `strategy`'s copy of the demo app. */
+function bootstrapHint(strategy: LabStrategyName): string {
+  return strategy === 'secret-sync-restart'
+    ? 'run `vaultctl bootstrap` first (kind + Vault + Postgres + ESO + Wave + the demo app), then rotate-test again'
+    : `run \`vaultctl bootstrap --strategies ${strategy}\` first (the lab, plus ${strategy} and its copy of the demo app), then rotate-test again`;
+}
 
 /** The lab as a run uses it: clients, names and the address the load goes to. */
 export interface Lab {
@@ -79,7 +84,7 @@ export interface Lab {
  */
 export async function openLab(ctx: LabAccess, strategy: LabStrategyName = 'secret-sync-restart'): Promise<Lab> {
   const state = await readState(ctx.env);
-  if (!state) throw new PrerequisiteError(`no lab found (no state file at ${statePath(ctx.env)})`, BOOTSTRAP_HINT);
+  if (!state) throw new PrerequisiteError(`no lab found (no state file at ${statePath(ctx.env)})`, bootstrapHint(strategy));
   const configPath = ctx.env.VAULTCTL_CONFIG ? resolve(ctx.cwd, ctx.env.VAULTCTL_CONFIG) : undefined;
   const cfg = await loadLabConfig(configPath, (p) => readFile(p, 'utf8'));
   cfg.clusterName = state.clusterName;
@@ -100,7 +105,7 @@ export async function openLab(ctx: LabAccess, strategy: LabStrategyName = 'secre
   } catch (err) {
     if (err instanceof PrerequisiteError) throw err;
     throw new PrerequisiteError(`the lab's cluster (context ${state.kubeContext}) cannot be reached`,
-      `start Docker / the cluster again, or ${BOOTSTRAP_HINT}`, { cause: err });
+      `start Docker / the cluster again, or ${bootstrapHint(strategy)}`, { cause: err });
   }
   const kubeconfig = state.mode === 'kind'
     ? (await runner.run(['kind', 'get', 'kubeconfig', '--name', state.clusterName], { signal: ctx.signal })).stdout
@@ -119,13 +124,13 @@ export async function openLab(ctx: LabAccess, strategy: LabStrategyName = 'secre
     await kube.readDeployment(namespace, deployment);
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 404) {
-      throw new PrerequisiteError(`the demo app (deployment ${namespace}/${deployment}) is not in the lab`, BOOTSTRAP_HINT);
+      throw new PrerequisiteError(`the demo app (deployment ${namespace}/${deployment}) is not in the lab`, bootstrapHint(strategy));
     }
     throw err;
   }
 
   const token = await readVaultRootToken(stack.kubectl, cfg);
-  if (!token) throw new PrerequisiteError('Vault is not installed in the lab (no dev root token found)', BOOTSTRAP_HINT);
+  if (!token) throw new PrerequisiteError('Vault is not installed in the lab (no dev root token found)', bootstrapHint(strategy));
   ctx.secrets.add(token);
   stack.rootToken = token;
   const session = await openVaultSession(stack);
