@@ -52,6 +52,8 @@ export interface KubeDouble {
   /** Appends a line to a container's log (`at`: epoch ms, default now); open follows get it. */
   appendLog(namespace: string, pod: string, container: string, line: string, at?: number): void;
   /** Ends the open log follows (of one pod when given) like an API server closing them; returns how many. */
+  /** Pod logs answer 403 from now on, as for a user whose RBAC lacks `pods/log`. */
+  forbidLogs(): void;
   closeLogs(namespace?: string, pod?: string): number;
   /** Log follows open now (of one pod when given). */
   openLogs(namespace?: string, pod?: string): number;
@@ -65,6 +67,7 @@ export async function startKubeDouble(): Promise<KubeDouble> {
   const opened = new Map<string, number>();
   const requests: KubeRequest[] = [];
   const logs = createLogStore();
+  let logsForbidden = false;
   let rv = 1000;
 
   const coll = (c: string) => store.get(c) ?? store.set(c, new Map()).get(c)!;
@@ -95,6 +98,9 @@ export async function startKubeDouble(): Promise<KubeDouble> {
     requests.push(rec);
     if (req.headers.authorization !== 'Bearer double-token') return status(res, 401, 'Unauthorized');
     const logPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(url.pathname);
+    if (logPath && logsForbidden) {
+      return status(res, 403, `pods "${logPath[2]}" is forbidden: User "double" cannot get resource "pods/log" in API group "" in the namespace "${logPath[1]}"`);
+    }
     if (logPath && rec.method === 'GET') return logs.serve(logPath[1], logPath[2], coll(podsOf(logPath[1])).get(logPath[2]), url.searchParams, res);
     const parts = url.pathname.split('/');
     // A collection path ends with its plural; an object path adds the name.
@@ -181,6 +187,7 @@ export async function startKubeDouble(): Promise<KubeDouble> {
     },
     watchesOpened: (c) => opened.get(c) ?? 0,
     appendLog: (ns, pod, container, line, at) => logs.append(ns, pod, container, line, at),
+    forbidLogs: () => { logsForbidden = true; },
     closeLogs: (ns, pod) => logs.close(ns, pod),
     openLogs: (ns, pod) => logs.open(ns, pod),
     close: () => new Promise<void>((r) => {

@@ -70,6 +70,7 @@ export function startAppLogWatch(o: AppLogWatchOptions): AppLogWatch {
   const ns = o.namespace;
   const pods = new Map<string, Followed>();
   let follows = 0;
+  let refusedWarned = false;
   let following = 0;
   let firstList = true;
 
@@ -127,6 +128,11 @@ export function startAppLogWatch(o: AppLogWatchOptions): AppLogWatch {
         if (podSignal.aborted) break;
         // 404: the pod is gone; its DELETED event ends the follow for good.
         if (err instanceof KubeApiError && err.status === 404) break;
+        // Refused (RBAC without pods/log): the reloads go unseen; the report must say so, not only a progress line.
+        if (err instanceof KubeApiError && (err.status === 401 || err.status === 403) && !refusedWarned) {
+          refusedWarned = true;
+          o.events.emit({ t: o.now(), type: 'warning', message: `the app's log cannot be read (${err.message}): reloads in place are not observed` });
+        }
         o.log(`log of pod ${name} ended (${err instanceof Error ? err.message : String(err)}); following again`);
       }
       // The container stopped (its follow ends with it): wait for the watch to see it running again.

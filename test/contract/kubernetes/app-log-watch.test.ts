@@ -72,6 +72,16 @@ describe('startAppLogWatch against the Kubernetes API double', () => {
     expect(JSON.stringify(events)).not.toContain('s3cret');
   });
 
+  it('a log the API refuses (RBAC without pods/log) is one warning in the run, not only a progress line', async () => {
+    k.forbidLogs();
+    k.put(PODS, appPod('p1'));
+    k.put(PODS, appPod('p2'));
+    await start();
+    await until(() => logRequests('p1').length >= 2 && logRequests('p2').length >= 2);
+    expect(events).toEqual([{ t: expect.any(Number), type: 'warning',
+      message: expect.stringMatching(/^the app's log cannot be read \(.*forbidden.*pods\/log.*\): reloads in place are not observed$/) }]);
+  });
+
   it('reads a pod added later from its first line, once its app container runs', async () => {
     await start();
     k.put(PODS, appPod('p2', { running: false }));
