@@ -20,7 +20,7 @@ function spawnRecorded(ledger: RunLedger, req: SpawnRequest): SpawnedProcess {
   const [file, ...args] = req.argv;
   const child = spawn(file, args, {
     env: { ...req.env, [RUN_MARKER_ENV]: ledger.runId }, cwd: req.cwd, uid: req.uid, gid: req.gid,
-    detached: req.detached ?? false, stdio: ['ignore', 'pipe', 'pipe'],
+    detached: req.detached ?? false, stdio: [req.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let done = false;
   child.on('error', () => {}); // a failed kill() of a process that just exited: the exit covers it
@@ -48,16 +48,24 @@ function spawnRecorded(ledger: RunLedger, req: SpawnRequest): SpawnedProcess {
     ledger.forget(entry);
   });
   const listeners: Array<(text: string) => void> = [];
+  const stdoutListeners: Array<(text: string) => void> = [];
   const deliver = (text: string) => {
     for (const l of listeners) l(text);
   };
   // utf8 decoding keeps a character split across two chunks whole.
-  child.stdout?.setEncoding('utf8').on('data', deliver);
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    deliver(text);
+    for (const l of stdoutListeners) l(text);
+  });
+  // A child gone before its stdin was read: the write fails with EPIPE, which its exit reports.
+  child.stdin?.on('error', () => {});
   child.stderr?.setEncoding('utf8').on('data', deliver);
   return {
     pid: child.pid,
     running: () => !done && child.pid !== undefined && child.exitCode === null && child.signalCode === null,
     onOutput: (listener) => { listeners.push(listener); },
+    onStdout: (listener) => { stdoutListeners.push(listener); },
+    write: (text) => (child.stdin && !child.stdin.destroyed ? (child.stdin.write(text), true) : false),
     kill: (signal) => {
       if (done || child.pid === undefined) return false;
       try {

@@ -30,8 +30,8 @@ export const openModelLoad: LoadGenerator = {
 };
 
 function runOpen(plan: LoadPlan, rate: number, url: URL, sink: OutcomeSink,
-  { now, signal, startMs }: LoadRunOptions): Promise<LoadSummary> {
-  const schedule = new ArrivalSchedule(startMs ?? now(), rate, plan.durationMs);
+  { now, signal, startMs, part }: LoadRunOptions): Promise<LoadSummary> {
+  const schedule = new ArrivalSchedule(startMs ?? now(), rate, plan.durationMs, part);
   const pool = new LanePool({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80),
     connections: plan.connections, maxInFlight: plan.maxInFlight, keepAlive: plan.keepAlive,
     readBody: plan.success.bodyIncludes !== undefined || plan.success.bodyExcludes !== undefined,

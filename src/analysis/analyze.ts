@@ -5,8 +5,8 @@ import { intervalStats, windowStats, type Interval, type WindowStats } from './s
 import { groupOverlapping, rolloutWindows, type RolloutGroup } from './windows.js';
 import { replicaStartups, startupStats, type ReplicaStartup, type StartupStats } from './startup.js';
 import {
-  countLeases, countRotations, databaseCauses, databaseFailures, failedRotations, secretLatency, unexpectedExits,
-  type DatabaseFailure, type FailedRotation, type LeaseCounts, type UnexpectedExit,
+  countLeases, countRotations, databaseCauses, databaseFailures, failedRotations, lostLoadWorkers, secretLatency, unexpectedExits,
+  type DatabaseFailure, type FailedRotation, type LeaseCounts, type LostLoadWorker, type UnexpectedExit,
 } from './run-events.js';
 
 export type { DatabaseFailure, FailedRotation, LeaseCounts, StartupStats };
@@ -71,6 +71,8 @@ export interface RunAnalysis {
   failedRotations: FailedRotation[];
   /** The database stopping mid-run (`database_failed`), in log order. */
   databaseFailures: DatabaseFailure[];
+  /** Load workers that died or stalled (issue 13), in log order; absent in older run files. */
+  lostLoadWorkers?: LostLoadWorker[];
   /** Leases issued, expired, revoked and still outstanding. */
   leases: LeaseCounts;
   /** Start-up (spawn → ready) of every replica start of the run, first ones included. */
@@ -117,6 +119,7 @@ export function analyzeRun(input: AnalyzeInput): RunAnalysis {
     rotations: countRotations(events),
     failedRotations: failedRotations(events),
     databaseFailures: databaseFailures(events),
+    lostLoadWorkers: lostLoadWorkers(events),
     leases: countLeases(events),
     ...optional('startup', startupStats(startups)),
     ...optional('databaseCauses', databaseCauses(events, from, to)),

@@ -50,6 +50,22 @@ export function failedRotations(events: readonly RunEvent[]): FailedRotation[] {
   return out;
 }
 
+/** A load worker lost mid-run (`load_worker_lost`). */
+export interface LostLoadWorker {
+  t: number;
+  worker: number;
+  workers: number;
+  reason: string;
+  /** Requests of its share it never reported, recorded as not_sent (worker_lost). */
+  notSent: number;
+}
+
+/** Every `load_worker_lost` event, in log order. */
+export function lostLoadWorkers(events: readonly RunEvent[]): LostLoadWorker[] {
+  return events.flatMap((e) => (e.type === 'load_worker_lost'
+    ? [{ t: e.t, worker: e.worker, workers: e.workers, reason: e.reason, notSent: e.notSent }] : []));
+}
+
 /** Every `database_failed` event, in log order. */
 export function databaseFailures(events: readonly RunEvent[]): DatabaseFailure[] {
   const out: DatabaseFailure[] = [];

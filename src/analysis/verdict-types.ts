@@ -6,7 +6,7 @@ import type { Incompleteness } from './completeness.js';
  * `rotation.failed` (a `rotation_failed` event), `database.failed` (a `database_failed` event),
  * `run.incomplete` (the run did not complete or its files are missing or truncated).
  */
-export type CheckMetric = 'rotation.failed' | 'database.failed' | 'run.incomplete';
+export type CheckMetric = 'rotation.failed' | 'database.failed' | 'load.worker_lost' | 'run.incomplete';
 
 /**
  * The outcome of one threshold on one subject, or of one check. Per-rollout metrics (`rollout.*`)

@@ -53,6 +53,11 @@ function checkResults(a: RunAnalysis, incomplete: Incompleteness | undefined): T
   const out = (a.failedRotations ?? []).map((f) =>
     check('rotation.failed', 'rotation', `rotation at ${at(f.t)} (${f.trigger}) failed`, f.message));
   for (const d of a.databaseFailures ?? []) out.push(check('database.failed', 'database', `database failed at ${at(d.t)}`, d.message));
+  // A lost worker's share was never measured: the rates of the run do not stand for its schedule.
+  for (const w of a.lostLoadWorkers ?? []) {
+    out.push(check('load.worker_lost', 'load', `load worker ${w.worker}/${w.workers} lost at ${at(w.t)}`,
+      `${w.reason}; ${w.notSent} requests of its share recorded as not_sent (worker_lost)`));
+  }
   if (incomplete) {
     out.push(check('run.incomplete', 'run', incomplete.kind === 'interrupted' ? 'run interrupted' : 'run incomplete',
       incomplete.reasons.join('; ')));

@@ -10,6 +10,7 @@ import type { VaultApi } from '../ports/vault.js';
 import type { KubeApi, KubeConfigSource } from '../ports/kube.js';
 import type { LoadGenerator } from '../ports/load.js';
 import type { SqlConnector } from '../ports/postgres.js';
+import { workerPoolLoad } from '../adapters/worker-pool-load.js';
 import { startVaultDevServer } from '../adapters/vault-dev-server.js';
 import { createNodeProcessSpawner } from '../adapters/node-process-spawner.js';
 import { reapRunLeftovers } from '../adapters/postgres-stale.js';
@@ -101,6 +102,11 @@ export function createCliDeps(): CliDeps {
           },
         }),
         createVaultApi: lazyVaultApi,
+        loadWorkers: ({ spawner, workers }) => {
+          const bundle = join(packageRoot, 'dist', 'load-worker', 'bundle.cjs');
+          if (!existsSync(bundle)) throw new BugError(`the load worker is not built (${bundle}); run \`npm run build\``);
+          return workerPoolLoad({ spawner, workers, argv: [process.execPath, bundle], env: { PATH: process.env.PATH ?? '' } });
+        },
         demoAppCommand: () => {
           const app = join(packageRoot, 'dist', 'demo-app', 'server.js');
           if (!existsSync(app)) throw new BugError(`the demo app is not built (${app}); run \`npm run build\``);

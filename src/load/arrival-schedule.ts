@@ -1,25 +1,37 @@
+import type { SchedulePart } from '../ports/load.js';
+
+export type { SchedulePart };
+
 /**
  * The open-model arrival schedule (k6's constant-arrival-rate, wrk2): request i is due at
  * `startMs + i · 1000 / rate`, whatever happened to the requests before it. Pure: the caller
- * asks which requests are due at a time and when the next one is.
+ * asks which requests are due at a time and when the next one is. With a `part`, it is one load
+ * worker's share: every `of`-th request from `index` on, so N workers together send exactly the
+ * one schedule, each request once and at its own time (not N schedules of rate/N started together).
  */
 export class ArrivalSchedule {
-  /** Requests the whole schedule holds: ⌊duration × rate⌋. */
+  /** Requests this schedule holds: ⌊duration × rate⌋ (of them, this part's share). */
   readonly total: number;
   private readonly intervalMs: number;
+  private readonly part: SchedulePart;
   private next = 0;
 
-  constructor(readonly startMs: number, readonly rate: number, durationMs: number) {
+  constructor(readonly startMs: number, readonly rate: number, durationMs: number, part: SchedulePart = { index: 0, of: 1 }) {
     if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`rate must be a positive number, got ${rate}`);
     if (!(durationMs >= 0)) throw new RangeError(`duration must not be negative, got ${durationMs}`);
+    if (!(Number.isInteger(part.of) && part.of >= 1 && Number.isInteger(part.index) && part.index >= 0 && part.index < part.of)) {
+      throw new RangeError(`part must be 0 <= index < of, got ${part.index} of ${part.of}`);
+    }
     this.intervalMs = 1000 / rate;
+    this.part = part;
     // A tiny epsilon keeps 30 s × 100/s at 3000 despite floating point (29.999999…).
-    this.total = Math.floor((durationMs * rate) / 1000 + 1e-9);
+    const whole = Math.floor((durationMs * rate) / 1000 + 1e-9);
+    this.total = whole > part.index ? Math.ceil((whole - part.index) / part.of) : 0;
   }
 
-  /** Scheduled start of request i, run-clock ms. */
+  /** Scheduled start of this schedule's request i, run-clock ms. */
   timeOf(i: number): number {
-    return this.startMs + i * this.intervalMs;
+    return this.startMs + (this.part.index + i * this.part.of) * this.intervalMs;
   }
 
   /** Requests handed out so far. */

@@ -54,6 +54,11 @@ export type RunEvent =
   | { t: number; type: 'password_rotated'; leaseId: string; username: string }
   | { t: number; type: 'warning'; message: string }
   /**
+   * A load worker died or stalled before the end of its share of the schedule (issue 13): its
+   * unreported requests are recorded as `not_sent` (cause `worker_lost`), and the run fails.
+   */
+  | { t: number; type: 'load_worker_lost'; worker: number; workers: number; reason: string; notSent: number }
+  /**
    * kubernetes target: the app's Secret changed (ESO wrote new credentials). `refreshTime` is the
    * ExternalSecret's `status.refreshTime` seen last (ESO's reconcile start), when known.
    */

@@ -1,4 +1,11 @@
+import type { EventSink } from './events.js';
 import type { OutcomeSink } from './outcomes.js';
+
+/** One load worker's share of a schedule: the requests whose global index is `index` modulo `of`. */
+export interface SchedulePart {
+  index: number;
+  of: number;
+}
 
 /** What to send and how hard: the resolved `load` section plus the target URL. */
 export interface LoadPlan {
@@ -39,8 +46,12 @@ export interface LoadSummary {
    * event loop); latency is measured from the scheduled start, so lateness counts as latency.
    */
   lagMs?: { p99: number; max: number };
-  /** Why less than the schedule was sent, when it was: the in-flight cap, or the generator itself. */
-  limitedBy?: 'max_in_flight' | 'generator';
+  /** Why less than the schedule was sent, when it was: the in-flight cap, the generator itself, or a lost load worker. */
+  limitedBy?: 'max_in_flight' | 'generator' | 'worker_lost';
+  /** Load workers that sent the schedule (absent: the vaultctl process did). */
+  workers?: number;
+  /** Of them, those that died or stalled before the end; their unsent share is in `notSent`. */
+  workersLost?: number;
 }
 
 /** The run clock, an abort signal, and when the schedule starts. */
@@ -53,9 +64,18 @@ export interface LoadRunOptions {
    * requests late (and counts the lateness as latency) rather than shifting every request.
    */
   startMs?: number;
+  /** Send only this share of the schedule (a load worker's). */
+  part?: SchedulePart;
+  /** Where a generator records what happens to it (a load worker lost). */
+  events?: EventSink;
 }
 
 /** A load generator (autocannon). Outcomes stream to the sink; the promise ends with the run. */
 export interface LoadGenerator {
+  /**
+   * Gets ready to send `plan` before the caller fixes the start instant (load workers are started
+   * and their clocks measured here, so none starts late). Optional; `run` follows.
+   */
+  prepare?(plan: LoadPlan, opts: { now(): number; signal?: AbortSignal }): Promise<void>;
   run(plan: LoadPlan, sink: OutcomeSink, opts: LoadRunOptions): Promise<LoadSummary>;
 }

@@ -35,7 +35,27 @@ export interface RequestOutcome {
   cause?: string;
 }
 
+/**
+ * Outcomes binned as the run's recorder bins them (its count bins, latency bins and histogram
+ * buckets), as sparse cells: what a load worker sends instead of one line per request (issue 13;
+ * src/recorder/outcome-chunk.ts makes and merges them). Compact JSON: arrays, not objects.
+ */
+export interface OutcomeChunk {
+  /** `[bin, kind index, n]`. */
+  counts: [number, number, number][];
+  /** `[bin, kind index, cause, n]`. */
+  causes: [number, number, string, number][];
+  /** `[latency bin, bucket, n]`. */
+  latencies: [number, number, number][];
+  /** Outcomes outside the recorder's horizon. */
+  dropped: number;
+}
+
 /** Receives request outcomes; the recorder is the main one. Must be cheap: called per request. */
 export interface OutcomeSink {
   record(outcome: RequestOutcome): void;
+  /** A load worker's binned outcomes (the recorder merges them); absent: the sink takes single outcomes only. */
+  merge?(chunk: OutcomeChunk): void;
+  /** The bins `merge` expects chunks in (ms), which a load worker must bin by. */
+  readonly binLayout?: { binMs: number; latencyBinMs: number };
 }

@@ -15,6 +15,8 @@ export interface SpawnRequest {
   stopSignal?: NodeJS.Signals;
   /** Sent if vaultctl exits while it still runs (default SIGKILL). */
   exitSignal?: NodeJS.Signals;
+  /** Open a pipe to its stdin (for `write`); default: no stdin. */
+  stdin?: boolean;
 }
 
 /** How a process ended; `error` when it could not be spawned at all. */
@@ -32,6 +34,10 @@ export interface SpawnedProcess {
   running(): boolean;
   /** Every chunk of its stdout and stderr, as text. */
   onOutput(listener: (text: string) => void): void;
+  /** Its stdout alone, as text (a line protocol that stderr must not interleave with). */
+  onStdout(listener: (text: string) => void): void;
+  /** Writes to its stdin (spawned with `stdin: true`); false when it cannot take it. */
+  write(text: string): boolean;
   /** Sends a signal if it still runs; false when not sent. */
   kill(signal: NodeJS.Signals): boolean;
   /** Settles once it exited or failed to spawn. */

@@ -1,13 +1,10 @@
-import { KIND_INDEX, OUTCOME_KINDS, type OutcomeKind, type OutcomeSink, type RequestOutcome } from '../ports/outcomes.js';
+import { OUTCOME_KINDS, type OutcomeKind, type OutcomeSink, type RequestOutcome } from '../ports/outcomes.js';
 import { BucketScale, DEFAULT_HISTOGRAM_LAYOUT, type HistogramLayout } from './latency-histogram.js';
 import type { TimelineData, TimelineView } from './timeline-data.js';
 import { decodeTimeline, encodeTimeline } from './timeline-codec.js';
+import { mergeChunk, outcomeCell, type OutcomeChunk } from './outcome-chunk.js';
 
 const KINDS = OUTCOME_KINDS.length;
-const OTHER = KIND_INDEX.other;
-const NOT_SENT = KIND_INDEX.not_sent;
-/** Starts further out than this are counted as dropped: a wild clock value must not allocate gigabytes. */
-const HORIZON_MS = 24 * 3600_000;
 
 /** Options of a TimelineRecorder. */
 export interface TimelineRecorderOptions {
@@ -75,19 +72,27 @@ export class TimelineRecorder implements OutcomeSink, TimelineView {
   }
 
   record(outcome: RequestOutcome): void {
-    // NaN fails this comparison too, so it is dropped rather than piled into bin 0.
-    if (!(outcome.start < HORIZON_MS)) {
+    // NaN fails the horizon check too, so it is dropped rather than piled into bin 0.
+    const c = outcomeCell(outcome, this.binMs, this.latencyBinMs, this.scale);
+    if (!c) {
       this.dropped++;
       return;
     }
-    const start = outcome.start > 0 ? outcome.start : 0;
-    const kind = KIND_INDEX[outcome.kind] ?? OTHER;
-    const bin = Math.floor(start / this.binMs);
-    this.add(kind, bin, 1);
+    this.add(c.kind, c.bin, 1);
     // A request never sent has no latency; it must not pull the percentiles of the ones that were.
-    if (kind !== NOT_SENT) this.addLatency(Math.floor(start / this.latencyBinMs), this.scale.bucketOf(outcome.latencyMs), 1);
-    if (kind !== 0 && outcome.cause !== undefined) this.addCause(bin, kind, outcome.cause, 1);
-    if (start > this.latestStart) this.latestStart = start;
+    if (c.latency) this.addLatency(c.latency.bin, c.latency.bucket, 1);
+    if (c.cause !== undefined) this.addCause(c.bin, c.kind, c.cause, 1);
+    if (c.start > this.latestStart) this.latestStart = c.start;
+  }
+
+  get binLayout(): { binMs: number; latencyBinMs: number } {
+    return { binMs: this.binMs, latencyBinMs: this.latencyBinMs };
+  }
+
+  /** Adds a load worker's chunk (outcome-chunk.ts); `latestStart` moves to its last count bin. */
+  merge(chunk: OutcomeChunk): void {
+    mergeChunk(this, chunk);
+    for (const [bin] of chunk.counts) if (bin * this.binMs > this.latestStart) this.latestStart = bin * this.binMs;
   }
 
   /** Live totals; `nowMs` (run clock) sets the end of the last-second rate, default the latest start seen. */

@@ -24,7 +24,8 @@ export function loadSentence(load: LoadSummary | undefined): string | undefined 
   if (load.model === 'closed') return `closed loop (rate: max), ${load.sent} sent, ${load.completed} answered, ${errors}`;
   if (load.model !== 'open') return `${load.sent} sent, ${load.completed} answered, ${errors}`;
   const lag = load.lagMs ? `, send lag p99 ${round(load.lagMs.p99)}ms, max ${round(load.lagMs.max)}ms` : '';
-  return `open model, ${load.scheduled} scheduled, ${load.sent} sent (${percent(load.sent, load.scheduled)}), ` +
+  const workers = load.workers ? `, ${load.workers} load workers${load.workersLost ? ` (${load.workersLost} lost)` : ''}` : '';
+  return `open model${workers}, ${load.scheduled} scheduled, ${load.sent} sent (${percent(load.sent, load.scheduled)}), ` +
     `${load.completed} answered, ${load.notSent} not sent, ${errors}${lag}`;
 }
 
@@ -53,6 +54,9 @@ export function runWarnings(r: NotedRun): string[] {
   const at = (t: number) => `${((t - a.measureFromMs) / 1000).toFixed(1)}s`;
   for (const f of a.failedRotations ?? []) out.push(`rotation at ${at(f.t)} (${f.trigger}) failed: ${f.message}`);
   for (const d of a.databaseFailures ?? []) out.push(`database failed at ${at(d.t)}: ${d.message}`);
+  for (const w of a.lostLoadWorkers ?? []) {
+    out.push(`load worker ${w.worker}/${w.workers} lost at ${at(w.t)} (${w.reason}): ${w.notSent} requests of its share recorded as not_sent`);
+  }
   for (const x of a.unexpectedExits ?? []) {
     const how = x.signal ? `was killed by ${x.signal}` : `exited with code ${x.code}`;
     out.push(`replica ${x.replica} (revision ${x.revision}) ${how} at ${at(x.t)} without being asked to; its output is in replicas/${x.replica}.log`);
@@ -95,7 +99,11 @@ function shortfallCause(r: NotedRun): string {
       return `the in-flight cap${maxInFlight ? ` (load.maxInFlight ${maxInFlight})` : ''} was reached: the app answers too ` +
         'slowly for it; raise load.maxInFlight, or the app is the bottleneck';
     case 'generator':
-      return "vaultctl's own CPU could not keep the schedule: run fewer processes beside it, or lower load.rate";
+      return r.run.load?.workers
+        ? 'the load workers could not keep the schedule: the machine is out of CPU; lower load.rate, or run fewer processes beside them'
+        : "vaultctl's own CPU could not keep the schedule: set load.workers (auto) so worker processes send it, run fewer processes beside it, or lower load.rate";
+    case 'worker_lost':
+      return 'a load worker was lost: its unreported share is not_sent (see the load_worker_lost events)';
     default:
       return 'the generator did not say why (not_sent outcomes count as failures)';
   }

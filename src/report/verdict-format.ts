@@ -7,7 +7,7 @@ import { formatMs } from './text-table.js';
 /** A threshold metric or a check (a failed rotation, a database failure, an incomplete run). */
 export type ResultMetric = ThresholdMetric | CheckMetric;
 
-const CHECKS: ReadonlySet<string> = new Set<CheckMetric>(['rotation.failed', 'database.failed', 'run.incomplete']);
+const CHECKS: ReadonlySet<string> = new Set<CheckMetric>(['rotation.failed', 'database.failed', 'load.worker_lost', 'run.incomplete']);
 
 /** True for a check result: no threshold was written, something happened that fails the run. */
 export function isCheck(metric: ResultMetric): metric is CheckMetric {

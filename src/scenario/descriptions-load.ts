@@ -24,6 +24,11 @@ export const LOAD_DESCRIPTIONS: DescriptionTable = {
     'Most requests in flight at once; a scheduled request beyond it is recorded as `not_sent` (cause `max_in_flight`), ' +
     'a failure. Default ceil(1.25 × rate × timeout in seconds), at most 4000 and at least `connections` (with ' +
     '`rate: max`: `connections`); at most 10000 when set.',
+  'load.workers':
+    'Load worker processes that send the schedule between them (each every N-th request, at its own time) and send ' +
+    'their outcomes binned to vaultctl, which only merges: more load than one event loop can send. `auto`: one per core ' +
+    'but one (at least 1, at most 8). Default `0`: the vaultctl process sends it itself. Needs a fixed `rate`; a worker ' +
+    'that dies or stalls is an event, its unsent share counted as `not_sent` (cause `worker_lost`), and the run fails (exit 99).',
   'load.keepAlive':
     'Reuse connections between requests, as real clients do. Default `true`; `false` opens a connection per request, ' +
     'so failures of kept-alive connections to a terminating replica (`conn_reset`) are not seen.',

@@ -177,6 +177,11 @@ export interface LoadSpec {
   maxInFlight: number;
   /** Reuse connections between requests (real clients do); false opens one per request. */
   keepAlive: boolean;
+  /**
+   * Load worker processes that send the schedule between them, each its share (issue 13); 0: the
+   * vaultctl process sends it itself. `auto` is resolved when the run starts (the machine's cores).
+   */
+  workers: number | 'auto';
   durationMs: number;
   /**
    * Load sent before measurement starts (pools fill, JIT warms). Rotation offsets and the refresh

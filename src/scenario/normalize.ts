@@ -70,6 +70,7 @@ export function normalizeScenario(file: ScenarioFile, source: string): Scenario 
       connections: load.connections,
       maxInFlight: load.maxInFlight ?? defaultMaxInFlight(load.rate, ms(load.timeout), load.connections),
       keepAlive: load.keepAlive,
+      workers: load.workers,
       durationMs: ms(load.duration),
       warmUpMs: ms(load.warmUp),
       timeoutMs: ms(load.timeout),

@@ -51,6 +51,10 @@ export function semanticIssues(raw: unknown): PathIssue[] {
     if (lo > hi) issues.push({ path: ['load', 'success', 'status'], message: `range "${status}" is empty (${lo} > ${hi})` });
   }
 
+  if (load.rate === 'max' && load.workers !== undefined && load.workers !== 0) {
+    // The closed loop (autocannon) waits for answers in one process; workers split an open-model schedule.
+    issues.push({ path: ['load', 'workers'], message: 'workers split an open-model schedule: they need a fixed rate, not rate: max' });
+  }
   const loadMs = durationMs(load.duration);
   const rotations = asMap(root.rotations);
   if (Array.isArray(rotations.rotateRoot) && rotations.rotateRoot.length > 0 && (root.target ?? 'local') !== 'kubernetes') {

@@ -1,6 +1,6 @@
 import type { OutcomeSink } from '../ports/outcomes.js';
 import type { LoadGenerator } from '../ports/load.js';
-import { loadStartTime, measuredRange } from '../load/load-plan.js';
+import { loadPlan, loadStartTime, measuredRange } from '../load/load-plan.js';
 import { runLoad } from './run-load.js';
 import { recordRotationFailure } from './rotation-failure.js';
 import type { TargetRunHooks, TargetRunResult } from './run-types.js';
@@ -19,6 +19,10 @@ export async function runTarget(target: Target, ctx: TargetContext, load: LoadGe
   const timers: NodeJS.Timeout[] = [];
   const cancelRotations = () => timers.forEach(clearTimeout);
   try {
+    const generator = workload.load ?? load;
+    const plan = loadPlan(s, workload.url);
+    // Load workers start (and their clocks are measured) before the start instant is fixed.
+    await generator.prepare?.(plan, { now: ctx.now, signal: workload.signal });
     const loadStartMs = loadStartTime(ctx.now(), s.analysis.binMs);
     const { measureFromMs, measureToMs } = measuredRange(s, loadStartMs);
     for (const r of workload.rotations(measureFromMs)) {
@@ -28,7 +32,7 @@ export async function runTarget(target: Target, ctx: TargetContext, load: LoadGe
     }
     ctx.cleanup.defer('cancel rotations', cancelRotations);
     hooks.onLoadStart?.({ counts: () => workload.counts(), measureFromMs, endMs: measureToMs });
-    const summary = await runLoad({ ...ctx, deps: { load }, signal: workload.signal }, workload.url, outcomes, loadStartMs);
+    const summary = await runLoad({ ...ctx, deps: { load: generator }, signal: workload.signal }, plan, outcomes, loadStartMs);
     cancelRotations();
     const interrupted = ctx.signal.aborted;
     await workload.finish(interrupted);

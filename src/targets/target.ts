@@ -1,3 +1,4 @@
+import type { LoadGenerator } from '../ports/load.js';
 import type { Scenario } from '../scenario/model.js';
 import type { SecretRegistry } from '../errors/redact.js';
 import type { EventSink, RotationTrigger } from '../ports/events.js';
@@ -63,6 +64,8 @@ export interface RunningWorkload {
   finish(interrupted: boolean): Promise<void>;
   /** The error the run ends with when `err` ended it: the target's own cause if it has one (a dead database). */
   cause(err: unknown): Promise<unknown>;
+  /** The target's own load generator (load workers it starts, issue 13); absent: the run's in-process one. */
+  load?: LoadGenerator;
 }
 
 /** Every target by the name a scenario's `target:` gives; built in the composition root. */

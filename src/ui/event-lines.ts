@@ -38,6 +38,8 @@ export function eventLine(e: RunEvent): string | undefined {
         : `${at} leases of the role ${e.phase} the load: ${e.count} the run's, ${e.preExisting} from before the run`;
     case 'warning':
       return `${at} warning: ${e.message}`;
+    case 'load_worker_lost':
+      return `${at} load worker ${e.worker}/${e.workers} lost (${e.reason}): ${e.notSent} requests of its share not sent`;
     default:
       return undefined;
   }

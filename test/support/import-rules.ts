@@ -33,6 +33,8 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
     'analysis', 'strategies', 'scenario', 'ports', 'runtime', 'errors'],
   // Bundled alone into a ConfigMap: it imports nothing of vaultctl.
   'demo-app': [],
+  // The load worker program (issue 13): the open-model generator and the recorder's binning, bundled alone.
+  'load-worker': ['adapters', 'recorder', 'load', 'ports', 'errors'],
 };
 
 /** Narrow doors: `from -> to` imports must go to one of these files. */
@@ -59,7 +61,7 @@ export const PACKAGES: Readonly<Record<string, readonly string[]>> = {
 export const ADAPTER_ONLY_BUILTINS: readonly string[] = ['node:child_process'];
 
 /** The only folders that may touch the `process` global (streams, env, exit, signals, children's exit hook). */
-export const PROCESS_FOLDERS: readonly string[] = ['src/runtime/', 'src/cli/', 'src/demo-app/'];
+export const PROCESS_FOLDERS: readonly string[] = ['src/runtime/', 'src/cli/', 'src/demo-app/', 'src/load-worker/'];
 
 /** One source file: its repo-relative path, its text, and what it imports. */
 export interface SourceFile {

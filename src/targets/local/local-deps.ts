@@ -3,6 +3,7 @@ import type { VaultApi } from '../../ports/vault.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { ProcessSpawner } from '../../ports/process-spawner.js';
 import type { RunLedger } from '../../runtime/run-ledger.js';
+import type { LoadGenerator } from '../../ports/load.js';
 
 /** A Vault the local target can use, and how to let go of it. */
 export interface VaultEndpoint {
@@ -28,4 +29,6 @@ export interface LocalTargetDeps {
   createVaultApi(opts: { endpoint: string; token: string }): VaultApi;
   /** argv that starts one replica of the demo app. */
   demoAppCommand(): string[];
+  /** Load sent by `workers` worker processes started with `spawner` (issue 13). */
+  loadWorkers(o: { spawner: ProcessSpawner; workers: number }): LoadGenerator;
 }

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+import { loadWorkerCount } from '../../scenario/load-workers.js';
 import type { ScheduledAction } from '../rotation-schedule.js';
 import { planRotations } from '../rotation-schedule.js';
 import { rolloutBudgetMs } from '../rollout-budget.js';
@@ -72,9 +74,12 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
   const first = initial ?? perReplica!.first();
   const driver = new RotationDriver(ctx, stack.issuer, supervisor, first);
   const machine = machineFor({ scenario: s, driver, initial: first, replicas: perReplica });
+  const workers = loadWorkerCount(s.load.workers, availableParallelism());
+  if (workers > 0) ctx.reporter.info(`• Load workers: ${workers} processes send the schedule between them; this one merges their outcomes`);
   const running: RunningWorkload = {
     url: stack.proxy.url,
     signal: run.signal,
+    ...(workers > 0 ? { load: ctx.deps.loadWorkers({ spawner: stack.spawner, workers }) } : {}),
     counts: () => supervisor.counts(),
     // The strategy plans its own new credentials and renewals; `at` and `revoke` come from the shared schedule.
     rotations: (measureFromMs) => {

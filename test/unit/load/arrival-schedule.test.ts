@@ -44,3 +44,26 @@ describe('ArrivalSchedule', () => {
     expect(() => new ArrivalSchedule(0, Infinity, 1000)).toThrow(RangeError);
   });
 });
+
+describe('ArrivalSchedule parts (load workers)', () => {
+  it('N parts hand out exactly the whole schedule, each request once, at its own time', () => {
+    for (const [rate, duration, of] of [[100, 1000, 3], [7.5, 2000, 4], [1000, 10, 7], [3, 1000, 5]] as const) {
+      const whole: number[] = [];
+      new ArrivalSchedule(50, rate, duration).takeDue(Infinity, (_i, t) => whole.push(t));
+      const parts: number[] = [];
+      let total = 0;
+      for (let index = 0; index < of; index++) {
+        const p = new ArrivalSchedule(50, rate, duration, { index, of });
+        total += p.total;
+        p.takeDue(Infinity, (_i, t) => parts.push(t));
+      }
+      expect(total).toBe(whole.length);
+      expect(parts.sort((a, b) => a - b)).toEqual(whole);
+    }
+  });
+
+  it('refuses a part outside 0 <= index < of', () => {
+    expect(() => new ArrivalSchedule(0, 10, 1000, { index: 2, of: 2 })).toThrow(RangeError);
+    expect(() => new ArrivalSchedule(0, 10, 1000, { index: 0, of: 0 })).toThrow(RangeError);
+  });
+});

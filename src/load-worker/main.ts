@@ -1,0 +1,65 @@
+import { openModelLoad } from '../adapters/open-model-load.js';
+import { LineBuffer, type ToWorker, type WorkerMessage, type WorkerStart } from '../load/worker-protocol.js';
+import { ChunkRecorder } from '../recorder/outcome-chunk.js';
+
+/*
+ * A load worker (issue 13): one process that sends its share of an open-model schedule and streams
+ * its outcomes, binned, to vaultctl on stdout (protocol: src/load/worker-protocol.ts). Bundled with
+ * esbuild into dist/load-worker/bundle.cjs, so it runs on a stock node image as the demo app does.
+ * vaultctl's stdin closing (vaultctl gone) stops it: a worker never outlives its run.
+ */
+
+const epoch = (): number => performance.timeOrigin + performance.now();
+const send = (m: WorkerMessage, then?: () => void): void => {
+  process.stdout.write(`${JSON.stringify(m)}\n`, then);
+};
+
+const stop = new AbortController();
+let started = false;
+
+async function run(start: WorkerStart): Promise<void> {
+  started = true;
+  const now = (): number => epoch() - start.zeroEpoch;
+  const rec = new ChunkRecorder(start.layout);
+  const flush = (): void => {
+    const chunk = rec.take();
+    send({ w: 'chunk', t: now(), recorded: rec.recorded, ...(chunk ? { chunk } : {}) });
+  };
+  const timer = setInterval(flush, start.flushMs);
+  try {
+    const summary = await openModelLoad.run(start.plan, rec, { now, signal: stop.signal, startMs: start.startMs, part: start.part });
+    clearInterval(timer);
+    flush();
+    send({ w: 'done', recorded: rec.recorded, summary }, () => process.exit(0));
+  } catch (err) {
+    clearInterval(timer);
+    process.stderr.write(`load worker: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+function onMessage(m: ToWorker): void {
+  if ('ping' in m) send({ w: 'pong', ping: m.ping, epoch: epoch() });
+  else if ('start' in m && !started) void run(m.start);
+}
+
+const lines = new LineBuffer();
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (text: string) => lines.push(text, (line) => {
+  try {
+    onMessage(JSON.parse(line) as ToWorker);
+  } catch {
+    process.stderr.write('load worker: a line that is not a message was ignored\n');
+  }
+}));
+// vaultctl is gone (or done with us): stop sending at once.
+process.stdin.on('end', () => {
+  stop.abort();
+  if (!started) process.exit(0);
+  setTimeout(() => process.exit(0), 1000).unref();
+});
+process.on('SIGTERM', () => {
+  stop.abort();
+  process.exit(0);
+});
+send({ w: 'hello', epoch: epoch(), pid: process.pid });
