@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import {
-  KubeApiError, type KubeApi, type KubeConfigSource, type KubeCustomObject, type KubeDeployment, type KubeExternalSecret, type KubeList, type KubePod, type KubeReplicaSet,
+  KubeApiError, type KubeApi, type KubeConfigSource, type KubeCustomObject, type KubeDeployment, type KubeJob, type KubeExternalSecret, type KubeList, type KubePod, type KubeReplicaSet,
   type KubeWatchSession, type KubeWatchType,
 } from '../ports/kube.js';
 import { followPodLog } from './kube-log.js';
@@ -34,6 +34,7 @@ export function createKubeClient(source: KubeConfigSource): KubeApi {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const batch = kc.makeApiClient(k8s.BatchV1Api);
   const merge = () => k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
   const w = new k8s.Watch(kc);
 
@@ -41,6 +42,15 @@ export function createKubeClient(source: KubeConfigSource): KubeApi {
     try {
       return plain(await fn()) as T;
     } catch (err) {
+      throw toKubeError(what, err);
+    }
+  };
+  /** A delete whose object is already gone (404) is done. */
+  const gone = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof k8s.ApiException && err.code === 404) return;
       throw toKubeError(what, err);
     }
   };
@@ -63,6 +73,19 @@ export function createKubeClient(source: KubeConfigSource): KubeApi {
     patchExternalSecret: (namespace, name, body) =>
       call<KubeExternalSecret>(`patch externalsecret ${namespace}/${name}`,
         () => custom.patchNamespacedCustomObject({ ...ES, namespace, name, body }, merge())),
+    createConfigMap: async (namespace, body) => {
+      await call(`create configmap in ${namespace}`, () => core.createNamespacedConfigMap({ namespace, body: body as k8s.V1ConfigMap }));
+    },
+    createJob: async (namespace, body) => {
+      await call(`create job in ${namespace}`, () => batch.createNamespacedJob({ namespace, body: body as k8s.V1Job }));
+    },
+    listJobs: (namespace, labelSelector) =>
+      list<KubeJob>(`list jobs in ${namespace}`, () => batch.listNamespacedJob({ namespace, labelSelector })),
+    deleteJob: (namespace, name) => gone(`delete job ${namespace}/${name}`,
+      // Background: the Job goes at once, the garbage collector removes its pods (kubectl's default is the same).
+      () => batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' })),
+    deleteConfigMap: (namespace, name) => gone(`delete configmap ${namespace}/${name}`,
+      () => core.deleteNamespacedConfigMap({ name, namespace })),
     readCustomObject: (kind, namespace, name) =>
       call<KubeCustomObject>(`read ${kind.plural} ${namespace}/${name}`, () => custom.getNamespacedCustomObject({ ...kind, namespace, name })),
     patchCustomObject: (kind, namespace, name, body) =>

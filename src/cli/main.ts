@@ -3,6 +3,7 @@ import { buildProgram, translateCommanderError } from './program.js';
 import { formatError } from '../errors/format.js';
 import { exitCodeOf } from '../errors/errors.js';
 import { readFileSync, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createEmbeddedPostgres } from '../adapters/embedded-postgres-server.js';
@@ -71,6 +72,11 @@ function lazyKubeApi(source: KubeConfigSource): KubeApi {
     patchExternalSecret: async (...a) => (await get()).patchExternalSecret(...a),
     readSecretResourceVersion: async (...a) => (await get()).readSecretResourceVersion(...a),
     readCustomObject: async (...a) => (await get()).readCustomObject(...a),
+    createConfigMap: async (...a) => (await get()).createConfigMap(...a),
+    createJob: async (...a) => (await get()).createJob(...a),
+    listJobs: async (...a) => (await get()).listJobs(...a),
+    deleteJob: async (...a) => (await get()).deleteJob(...a),
+    deleteConfigMap: async (...a) => (await get()).deleteConfigMap(...a),
     patchCustomObject: async (...a) => (await get()).patchCustomObject(...a),
     watch: async (...a) => (await get()).watch(...a),
     followLog: async (...a) => (await get()).followLog(...a),
@@ -114,6 +120,9 @@ export function createCliDeps(): CliDeps {
         },
       },
       kubernetes: {
+        readLoadWorkerBundle: () => readFile(join(packageRoot, 'dist', 'load-worker', 'bundle.cjs'), 'utf8').catch(() => {
+          throw new BugError('the load worker is not built (dist/load-worker/bundle.cjs); run `npm run build`');
+        }),
         createRunner: (secrets) => createExecaRunner({ secrets }),
         createKubeApi: lazyKubeApi,
         createVaultApi: lazyVaultApi,

@@ -43,23 +43,44 @@ function onMessage(m: ToWorker): void {
   else if ('start' in m && !started) void run(m.start);
 }
 
-const lines = new LineBuffer();
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (text: string) => lines.push(text, (line) => {
-  try {
-    onMessage(JSON.parse(line) as ToWorker);
-  } catch {
-    process.stderr.write('load worker: a line that is not a message was ignored\n');
-  }
-}));
-// vaultctl is gone (or done with us): stop sending at once.
-process.stdin.on('end', () => {
-  stop.abort();
-  if (!started) process.exit(0);
-  setTimeout(() => process.exit(0), 1000).unref();
-});
+/**
+ * In a Kubernetes Job (src/targets/kubernetes/job-load.ts) there is no stdin: the start comes in
+ * the environment, the share from the indexed Job's completion index, and the run clock's zero is
+ * vaultctl's (node clocks are NTP-synchronised; vaultctl checks the chunks' times against its own).
+ */
+function startFromEnv(): boolean {
+  const raw = process.env.VAULTCTL_WORKER_START;
+  if (!raw) return false;
+  const start = JSON.parse(raw) as WorkerStart;
+  const index = Number(process.env.JOB_COMPLETION_INDEX ?? start.part.index);
+  send({ w: 'hello', epoch: epoch(), pid: process.pid });
+  void run({ ...start, part: { index, of: start.part.of } });
+  return true;
+}
+
+if (!startFromEnv()) listenOnStdin();
+
+/** Locally (src/adapters/worker-pool-load.ts): pings and the start come on stdin; its end stops the worker. */
+function listenOnStdin(): void {
+  const lines = new LineBuffer();
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (text: string) => lines.push(text, (line) => {
+    try {
+      onMessage(JSON.parse(line) as ToWorker);
+    } catch {
+      process.stderr.write('load worker: a line that is not a message was ignored\n');
+    }
+  }));
+  // vaultctl is gone (or done with us): stop sending at once.
+  process.stdin.on('end', () => {
+    stop.abort();
+    if (!started) process.exit(0);
+    setTimeout(() => process.exit(0), 1000).unref();
+  });
+  send({ w: 'hello', epoch: epoch(), pid: process.pid });
+}
+
 process.on('SIGTERM', () => {
   stop.abort();
   process.exit(0);
 });
-send({ w: 'hello', epoch: epoch(), pid: process.pid });

@@ -92,6 +92,12 @@ export interface KubeExternalSecret {
   status?: { refreshTime?: string; syncedResourceVersion?: string; conditions?: KubeCondition[] };
 }
 
+/** A batch/v1 Job: the fields the load Job's owner reads. */
+export interface KubeJob {
+  metadata: KubeMeta;
+  status?: { active?: number; succeeded?: number; failed?: number; conditions?: KubeCondition[] };
+}
+
 /** A custom resource's coordinates, e.g. VSO's VaultDynamicSecret (`secrets.hashicorp.com`, `v1beta1`, `vaultdynamicsecrets`). */
 export interface KubeCustomKind {
   group: string;
@@ -143,6 +149,16 @@ export interface KubeApi {
   patchExternalSecret(namespace: string, name: string, patch: Record<string, unknown>): Promise<KubeExternalSecret>;
   /** The Secret's `metadata.resourceVersion`; undefined when it does not exist. Never reads its data. */
   readSecretResourceVersion(namespace: string, name: string): Promise<string | undefined>;
+  /** Creates a ConfigMap (a 409 if it exists is a KubeApiError with status 409). */
+  createConfigMap(namespace: string, body: Record<string, unknown>): Promise<void>;
+  /** Creates a Job. */
+  createJob(namespace: string, body: Record<string, unknown>): Promise<void>;
+  /** Jobs of a namespace by label. */
+  listJobs(namespace: string, labelSelector?: string): Promise<KubeList<KubeJob>>;
+  /** Deletes a Job and (propagation Background) its pods; a Job already gone is fine. */
+  deleteJob(namespace: string, name: string): Promise<void>;
+  /** Deletes a ConfigMap; one already gone is fine. */
+  deleteConfigMap(namespace: string, name: string): Promise<void>;
   /** GET of one custom object (a controller's CR: VSO's VaultDynamicSecret). */
   readCustomObject(kind: KubeCustomKind, namespace: string, name: string): Promise<KubeCustomObject>;
   /** JSON merge patch (RFC 7386) of one custom object. */

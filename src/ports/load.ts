@@ -74,8 +74,10 @@ export interface LoadRunOptions {
 export interface LoadGenerator {
   /**
    * Gets ready to send `plan` before the caller fixes the start instant (load workers are started
-   * and their clocks measured here, so none starts late). Optional; `run` follows.
+   * and their clocks measured here, so none starts late). Returns the start instant when the
+   * generator must fix it itself (a Kubernetes Job is told its start when it is created). Optional;
+   * `run` follows, with that start.
    */
-  prepare?(plan: LoadPlan, opts: { now(): number; signal?: AbortSignal }): Promise<void>;
+  prepare?(plan: LoadPlan, opts: { now(): number; signal?: AbortSignal }): Promise<void | { startMs: number }>;
   run(plan: LoadPlan, sink: OutcomeSink, opts: LoadRunOptions): Promise<LoadSummary>;
 }

@@ -58,6 +58,10 @@ export interface Lab {
   context: string;
   /** The demo app from the host: kind's NodePort mapping, else a kubectl port-forward. */
   appUrl: string;
+  /** The demo app as pods reach it: its Service's cluster DNS name (load workers send here). */
+  serviceUrl: string;
+  /** The stock node image the lab runs its bundles on (lab config `app.image`). */
+  appImage: string;
   namespace: string;
   deployment: string;
   externalSecret: string;
@@ -152,6 +156,7 @@ export async function openLab(ctx: LabAccess, strategy: LabStrategyName = 'secre
   }
   return {
     kube, vault: session.api, context: state.kubeContext, appUrl, namespace, deployment, strategy,
+    serviceUrl: `http://${n.appService}.${namespace}.svc.cluster.local:${APP_PORT}`, appImage: cfg.app.image,
     externalSecret: state.app.externalSecret ?? n.externalSecret, secret: n.appSecret,
     labelSelector: 'app.kubernetes.io/name=demo-app',
     mount: cfg.vault.databaseMount, role: labDatabaseRole(cfg.vault.role, strategy), connection: cfg.vault.connection,

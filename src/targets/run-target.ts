@@ -22,8 +22,11 @@ export async function runTarget(target: Target, ctx: TargetContext, load: LoadGe
     const generator = workload.load ?? load;
     const plan = loadPlan(s, workload.url);
     // Load workers start (and their clocks are measured) before the start instant is fixed.
-    await generator.prepare?.(plan, { now: ctx.now, signal: workload.signal });
-    const loadStartMs = loadStartTime(ctx.now(), s.analysis.binMs);
+    const fixed = await generator.prepare?.(plan, { now: ctx.now, signal: workload.signal });
+    const loadStartMs = fixed ? fixed.startMs : loadStartTime(ctx.now(), s.analysis.binMs);
+    // A start fixed ahead (a Job's pods are told it when created): the run's clock waits for it, so
+    // its events and rotations stay in order with the load's.
+    if (fixed) await sleepUntil(ctx.now, fixed.startMs, workload.signal);
     const { measureFromMs, measureToMs } = measuredRange(s, loadStartMs);
     for (const r of workload.rotations(measureFromMs)) {
       timers.push(setTimeout(() => {
@@ -41,4 +44,13 @@ export async function runTarget(target: Target, ctx: TargetContext, load: LoadGe
     cancelRotations();
     throw await workload.cause(err);
   }
+}
+
+function sleepUntil(now: () => number, atMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); };
+    const t = setTimeout(done, Math.max(0, atMs - now()));
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -25,7 +25,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   stack: ['scenario', 'ports', 'runtime', 'errors'],
   targets: ['load', 'scenario', 'ports', 'runtime', 'errors'],
   'targets/local': ['targets', 'stack', 'strategies', 'scenario', 'ports', 'runtime', 'errors'],
-  'targets/kubernetes': ['targets', 'stack', 'strategies', 'scenario', 'ports', 'runtime', 'errors'],
+  'targets/kubernetes': ['targets', 'stack', 'strategies', 'load', 'scenario', 'ports', 'runtime', 'errors'],
   app: ['targets', 'stack', 'results', 'report', 'analysis', 'strategies', 'recorder', 'load', 'ui', 'scenario', 'ports', 'runtime', 'errors'],
   adapters: ['load', 'ports', 'runtime', 'errors'],
   // The composition root: wires adapters into ports and builds the registry of targets.

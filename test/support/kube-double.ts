@@ -125,6 +125,17 @@ export async function startKubeDouble(): Promise<KubeDouble> {
       res.on('close', () => watchers.delete(w));
       return;
     }
+    // Create: 201 with the stored object, 409 AlreadyExists when the name is taken (as an API server answers).
+    if (!isItem && rec.method === 'POST') {
+      const body = rec.body as Obj;
+      if (coll(collection).has(body.metadata.name)) return status(res, 409, `"${body.metadata.name}" already exists`);
+      return json(res, 201, put(collection, { ...body, metadata: { ...body.metadata, generation: 1 } }));
+    }
+    if (isItem && rec.method === 'DELETE') {
+      if (!coll(collection).has(name!)) return status(res, 404, `"${name}" not found`);
+      double.remove(collection, name!);
+      return json(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name } });
+    }
     if (!isItem && rec.method === 'GET') {
       const items = [...coll(collection).values()].filter(matches);
       return json(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(rv) }, items });
@@ -154,7 +165,7 @@ export async function startKubeDouble(): Promise<KubeDouble> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  return {
+  const double: KubeDouble = {
     server: url,
     kubeconfig: [
       'apiVersion: v1', 'kind: Config', 'current-context: double',
@@ -197,6 +208,7 @@ export async function startKubeDouble(): Promise<KubeDouble> {
       server.close(() => r());
     }),
   };
+  return double;
 }
 
 const podsOf = (ns: string) => `/api/v1/namespaces/${ns}/pods`;

@@ -3,8 +3,10 @@
  * scripted and whose port-forwards lead to the Vault double and a local app server, with the real
  * adapters (client-node, node-vault, autocannon) in between.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+const repoRootDir = join(import.meta.dirname, '..', '..');
 import type { RotateTestDeps } from '../../src/app/rotate-test.js';
 import type { Target } from '../../src/targets/target.js';
 import { kubernetesTarget } from '../../src/targets/kubernetes/kubernetes-target.js';
@@ -37,6 +39,7 @@ export function kubeLabDeps(o: { vault: VaultDouble; k: KubeDouble; appPort: num
         createRunner: () => runner,
         createKubeApi: () => createKubeClient({ kubeconfig: o.k.kubeconfig }),
         createVaultApi: (v) => createNodeVaultApi(v),
+        readLoadWorkerBundle: () => readFile(join(repoRootDir, 'dist', 'load-worker', 'bundle.cjs'), 'utf8'),
       }),
     },
   };

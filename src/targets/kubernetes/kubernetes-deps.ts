@@ -11,6 +11,8 @@ export interface KubernetesTargetDeps {
   /** A Kubernetes API client (the client-node adapter). */
   createKubeApi(source: KubeConfigSource): KubeApi;
   createVaultApi(opts: { endpoint: string; token: string }): VaultApi;
+  /** The load worker bundle's text (dist/load-worker/bundle.cjs), for the load Job's ConfigMap. */
+  readLoadWorkerBundle(): Promise<string>;
   /** Pause between polls; default a real timer that ends early on abort. */
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }

@@ -14,6 +14,8 @@ import { recordLeaseCount, RunLeaseCounter } from './leases.js';
 import { RolloutTracker } from './rollout-tracker.js';
 import { waitSettled } from './settle.js';
 import { KubernetesTriggers } from './triggers.js';
+import { jobLoad } from './job-load.js';
+import { loadWorkerCount } from '../../scenario/load-workers.js';
 import { abortableSleep, startClusterWatch } from './watcher.js';
 
 /** How long the Deployment, pods and Secret must stay unchanged before the load starts. */
@@ -89,9 +91,16 @@ async function watchWorkload(ctx: KubernetesContext, lab: Lab, delivery: KubeDel
       .catch((err: unknown) => warn(ctx, err));
   await countLeases('before');
   const run = { 'force-sync': () => triggers.forceSync(), revoke: () => triggers.revoke(), 'rotate-root': () => triggers.rotateRoot() };
+  const workers = loadWorkerCount(s.load.workers, KUBE_AUTO_CORES);
+  const load = workers > 0 ? jobLoad({
+    kube: lab.kube, namespace: lab.namespace, image: lab.appImage, workers, bundle: () => ctx.deps.readLoadWorkerBundle(),
+    serviceUrl: lab.serviceUrl, layout: { binMs: s.analysis.binMs, latencyBinMs: RECORDER_LATENCY_BIN_MS },
+    defer: (label, fn) => ctx.cleanup.defer(label, fn), log, events: ctx.events,
+  }) : undefined;
   return {
     url: lab.appUrl,
     signal: ctx.signal,
+    ...(load ? { load } : {}),
     counts: () => tracker.counts(),
     rotations: (measureFromMs) => planActions(s, measureFromMs).map((a) => ({ atMs: a.atMs, trigger: a.action, run: run[a.action] })),
     async finish(interrupted) {
@@ -183,6 +192,11 @@ export function labStrategyOf(s: Scenario): LabStrategyName {
   }
   return name as LabStrategyName;
 }
+
+/** `load.workers: auto` on a cluster: as many pods as a 4-core machine would get processes (3). */
+const KUBE_AUTO_CORES = 4;
+/** The run recorder's latency bin (TimelineRecorder's default): the Job's workers bin by it too. */
+const RECORDER_LATENCY_BIN_MS = 100;
 
 /** Lines about what the lab decides rather than the scenario. */
 function notes(s: Scenario, lab: Lab, delivery: KubeDelivery): string[] {
