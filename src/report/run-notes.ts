@@ -24,7 +24,7 @@ export function loadSentence(load: LoadSummary | undefined): string | undefined 
   if (load.model === 'closed') return `closed loop (rate: max), ${load.sent} sent, ${load.completed} answered, ${errors}`;
   if (load.model !== 'open') return `${load.sent} sent, ${load.completed} answered, ${errors}`;
   const lag = load.lagMs ? `, send lag p99 ${round(load.lagMs.p99)}ms, max ${round(load.lagMs.max)}ms` : '';
-  const workers = load.workers ? `, ${load.workers} load workers${load.workersLost ? ` (${load.workersLost} lost)` : ''}` : '';
+  const workers = load.workers ? `, ${load.workers} load worker${load.workers === 1 ? '' : 's'}${load.workersLost ? ` (${load.workersLost} lost)` : ''}` : '';
   return `open model${workers}, ${load.scheduled} scheduled, ${load.sent} sent (${percent(load.sent, load.scheduled)}), ` +
     `${load.completed} answered, ${load.notSent} not sent, ${errors}${lag}`;
 }

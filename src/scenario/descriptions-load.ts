@@ -26,8 +26,9 @@ export const LOAD_DESCRIPTIONS: DescriptionTable = {
     '`rate: max`: `connections`); at most 10000 when set.',
   'load.workers':
     'Load worker processes that send the schedule between them (each every N-th request, at its own time) and send ' +
-    'their outcomes binned to vaultctl, which only merges: more load than one event loop can send. `auto`: one per core ' +
-    'but one (at least 1, at most 8). Default `0`: the vaultctl process sends it itself. Needs a fixed `rate`; a worker ' +
+    'their outcomes binned to vaultctl, which only merges: more load than one event loop can send. Default `auto`: on ' +
+    'the local target one process per core but one (at least 1, at most 8); on `kubernetes` an indexed Job of 3 pods in the ' +
+    'app\'s namespace sending to its Service. `0`: the vaultctl process sends it itself (and `rate: max` always does). A worker ' +
     'that dies or stalls is an event, its unsent share counted as `not_sent` (cause `worker_lost`), and the run fails (exit 99).',
   'load.keepAlive':
     'Reuse connections between requests, as real clients do. Default `true`; `false` opens a connection per request, ' +

@@ -187,9 +187,9 @@ const loadSchema = z.strictObject({
   /** Open model: most requests in flight at once; default rate × timeout (capped, see normalize.ts). */
   maxInFlight: z.int().min(1, { error: 'must be at least 1' }).optional(),
   keepAlive: z.boolean().default(true),
-  /** Load worker processes (issue 13): `0` sends from the vaultctl process itself. */
+  /** Load worker processes (issue 13): `0` sends from the vaultctl process itself; `auto` (default) by the cores. */
   workers: z.union([z.int().min(0, { error: 'must be 0 or more' }).max(64, { error: 'must be at most 64' }), z.literal('auto')],
-    { error: 'expected a number of workers (0-64) or "auto"' }).default(0),
+    { error: 'expected a number of workers (0-64) or "auto"' }).default('auto'),
   duration: durationSchema,
   warmUp: durationSchema.default('0'),
   timeout: durationSchema.default('5s'),

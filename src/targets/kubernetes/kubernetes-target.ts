@@ -91,7 +91,7 @@ async function watchWorkload(ctx: KubernetesContext, lab: Lab, delivery: KubeDel
       .catch((err: unknown) => warn(ctx, err));
   await countLeases('before');
   const run = { 'force-sync': () => triggers.forceSync(), revoke: () => triggers.revoke(), 'rotate-root': () => triggers.rotateRoot() };
-  const workers = loadWorkerCount(s.load.workers, KUBE_AUTO_CORES);
+  const workers = loadWorkerCount(s.load.workers, KUBE_AUTO_CORES, s.load.rate);
   const load = workers > 0 ? jobLoad({
     kube: lab.kube, namespace: lab.namespace, image: lab.appImage, workers, bundle: () => ctx.deps.readLoadWorkerBundle(),
     serviceUrl: lab.serviceUrl, layout: { binMs: s.analysis.binMs, latencyBinMs: RECORDER_LATENCY_BIN_MS },

@@ -74,8 +74,11 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
   const first = initial ?? perReplica!.first();
   const driver = new RotationDriver(ctx, stack.issuer, supervisor, first);
   const machine = machineFor({ scenario: s, driver, initial: first, replicas: perReplica });
-  const workers = loadWorkerCount(s.load.workers, availableParallelism());
-  if (workers > 0) ctx.reporter.info(`• Load workers: ${workers} processes send the schedule between them; this one merges their outcomes`);
+  const workers = loadWorkerCount(s.load.workers, availableParallelism(), s.load.rate);
+  if (workers > 0) {
+    ctx.reporter.info(`• Load workers: ${workers === 1 ? '1 process sends the schedule' : `${workers} processes send the schedule between them`}; ` +
+      'this one merges their outcomes');
+  }
   const running: RunningWorkload = {
     url: stack.proxy.url,
     signal: run.signal,

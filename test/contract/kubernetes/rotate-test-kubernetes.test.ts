@@ -21,7 +21,7 @@ metadata: {name: k8s-double}
 target: kubernetes
 delivery: {refreshInterval: 30m}
 workload: {replicas: 3, maxSurge: 1, maxUnavailable: 0}
-load: {rate: 100, connections: 2, duration: 4s, timeout: 1s}
+load: {rate: 100, connections: 2, duration: 4s, timeout: 1s, workers: 0}
 rotations: {at: [1s]}
 thresholds: [rollout.failure_rate == 0, leases.outstanding < 10]
 `;

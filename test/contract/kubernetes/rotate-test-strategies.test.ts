@@ -35,7 +35,7 @@ target: kubernetes
 delivery: ${delivery}
 database: {role: {defaultTtl: 10m, maxTtl: 1h}}
 workload: {replicas: 3, maxSurge: 1, maxUnavailable: 0}
-load: {rate: 100, connections: 2, duration: 4s, timeout: 1s}
+load: {rate: 100, connections: 2, duration: 4s, timeout: 1s, workers: 0}
 ${rotations}
 `;
 

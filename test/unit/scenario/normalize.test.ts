@@ -42,7 +42,7 @@ describe('normalize: a minimal file gets every default, durations in ms', () => 
       },
       load: {
         // Default in-flight cap: 1.25 × rate × timeout.
-        rate: 100, connections: 10, maxInFlight: 625, keepAlive: true, workers: 0, durationMs: 10_000, warmUpMs: 0, timeoutMs: 5000,
+        rate: 100, connections: 10, maxInFlight: 625, keepAlive: true, workers: 'auto', durationMs: 10_000, warmUpMs: 0, timeoutMs: 5000,
         request: { method: 'GET', path: '/', headers: {} },
         success: { statusMin: 200, statusMax: 299 },
       },
