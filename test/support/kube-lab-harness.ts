@@ -20,7 +20,7 @@ import type { VaultDouble } from './vault-double.js';
 import type { KubeDouble } from './kube-double.js';
 
 /** rotate-test's deps on a context-mode lab: the Vault token from "the cluster", port-forwards to the doubles. */
-export function kubeLabDeps(o: { vault: VaultDouble; k: KubeDouble; appPort: number }): RotateTestDeps {
+export function kubeLabDeps(o: { vault: VaultDouble; k: KubeDouble; appPort: number; loadJobLeadMs?: number }): RotateTestDeps {
   const fake = new FakeCommandRunner().on(['kubectl', 'get', 'statefulset/vault'], { stdout: o.vault.token });
   const runner: CommandRunner = {
     run: (argv, opts) => fake.run(argv, opts),
@@ -40,6 +40,7 @@ export function kubeLabDeps(o: { vault: VaultDouble; k: KubeDouble; appPort: num
         createKubeApi: () => createKubeClient({ kubeconfig: o.k.kubeconfig }),
         createVaultApi: (v) => createNodeVaultApi(v),
         readLoadWorkerBundle: () => readFile(join(repoRootDir, 'dist', 'load-worker', 'bundle.cjs'), 'utf8'),
+        ...(o.loadJobLeadMs !== undefined ? { loadJobLeadMs: o.loadJobLeadMs } : {}),
       }),
     },
   };

@@ -13,6 +13,8 @@ export interface KubernetesTargetDeps {
   createVaultApi(opts: { endpoint: string; token: string }): VaultApi;
   /** The load worker bundle's text (dist/load-worker/bundle.cjs), for the load Job's ConfigMap. */
   readLoadWorkerBundle(): Promise<string>;
+  /** Job creation → load start (time for the worker pods to start); default 30 s (job-load.ts). */
+  loadJobLeadMs?: number;
   /** Pause between polls; default a real timer that ends early on abort. */
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }

@@ -95,7 +95,7 @@ async function watchWorkload(ctx: KubernetesContext, lab: Lab, delivery: KubeDel
   const load = workers > 0 ? jobLoad({
     kube: lab.kube, namespace: lab.namespace, image: lab.appImage, workers, bundle: () => ctx.deps.readLoadWorkerBundle(),
     serviceUrl: lab.serviceUrl, layout: { binMs: s.analysis.binMs, latencyBinMs: RECORDER_LATENCY_BIN_MS },
-    defer: (label, fn) => ctx.cleanup.defer(label, fn), log, events: ctx.events,
+    defer: (label, fn) => ctx.cleanup.defer(label, fn), log, events: ctx.events, leadMs: ctx.deps.loadJobLeadMs,
   }) : undefined;
   return {
     url: lab.appUrl,

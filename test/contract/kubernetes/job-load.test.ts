@@ -1,38 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { createKubeClient } from '../../../src/adapters/kube-client.js';
-import { LineBuffer } from '../../../src/load/worker-protocol.js';
 import type { RunEvent } from '../../../src/ports/events.js';
 import type { LoadPlan } from '../../../src/ports/load.js';
 import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
 import { jobLoad } from '../../../src/targets/kubernetes/job-load.js';
 import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
-import { repoRoot } from '../../support/cli-harness.js';
+import { LOAD_WORKER_BUNDLE as BUNDLE, playLoadJobs } from '../../support/job-player.js';
 
 /*
  * Load workers as a Kubernetes Job (issue 13), against the Kubernetes API double through the real
- * client-node adapter. The test plays the Job controller and the kubelet: for each index of a new
- * Job it adds a pod (labels `job-name`, `batch.kubernetes.io/job-completion-index`, as indexed Jobs
- * label their pods: Kubernetes docs "Jobs", completion mode Indexed) and runs the real worker
- * bundle with the pod's environment, its stdout becoming that pod's log. vaultctl must find the
+ * client-node adapter. test/support/job-player.ts plays the Job controller and the kubelet (a pod
+ * per index running the real worker bundle, its stdout that pod's log). vaultctl must find the
  * pods, follow both logs and merge them into one timeline.
  */
 const NS = 'vaultctl-demo';
 const JOBS = `/apis/batch/v1/namespaces/${NS}/jobs`;
-const PODS = `/api/v1/namespaces/${NS}/pods`;
 const CONFIGMAPS = `/api/v1/namespaces/${NS}/configmaps`;
-const BUNDLE = join(repoRoot, 'dist', 'load-worker', 'bundle.cjs');
 
 describe('load workers as an indexed Job, read through pod logs', () => {
   let k: KubeDouble;
   let app: Server;
   let url: string;
-  const children: ChildProcess[] = [];
-  let player: NodeJS.Timeout | undefined;
+  let stopPlayer = () => {};
 
   beforeEach(async () => {
     k = await startKubeDouble();
@@ -41,40 +33,14 @@ describe('load workers as an indexed Job, read through pod logs', () => {
     url = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   });
   afterEach(async () => {
-    clearInterval(player);
-    for (const c of children.splice(0)) c.kill('SIGKILL');
+    stopPlayer();
     await new Promise<void>((r) => { app.closeAllConnections(); app.close(() => r()); });
     await k.close();
   });
 
-  /** The Job controller and kubelet: each index's pod runs the worker bundle with the Job's env; `fail` indexes die at once. */
   function playJobController(fail: number[] = []): void {
-    const seen = new Set<string>();
-    player = setInterval(() => {
-      for (const req of k.requests.filter((r) => r.method === 'POST' && r.path === JOBS)) {
-        const job = req.body as { metadata: { name: string }; spec: { completions: number; template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } };
-        if (seen.has(job.metadata.name)) continue;
-        seen.add(job.metadata.name);
-        const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
-        for (let i = 0; i < job.spec.completions; i++) {
-          const name = `${job.metadata.name}-${i}-abcde`;
-          const pod = (phase: string) => ({ apiVersion: 'v1', kind: 'Pod',
-            metadata: { name, namespace: NS, labels: { 'job-name': job.metadata.name, 'batch.kubernetes.io/job-completion-index': String(i) } },
-            spec: { containers: [{ name: 'load-worker' }] }, status: { phase } });
-          k.put(PODS, pod('Running'));
-          if (fail.includes(i)) {
-            k.appendLog(NS, name, 'load-worker', 'Error: out of memory');
-            k.put(PODS, pod('Failed'));
-            continue;
-          }
-          const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH, ...env, JOB_COMPLETION_INDEX: String(i) }, stdio: ['ignore', 'pipe', 'inherit'] });
-          children.push(child);
-          const lines = new LineBuffer();
-          child.stdout!.setEncoding('utf8').on('data', (t: string) => lines.push(t, (l) => k.appendLog(NS, name, 'load-worker', l)));
-          child.on('exit', (code) => k.put(PODS, pod(code === 0 ? 'Succeeded' : 'Failed')));
-        }
-      }
-    }, 20);
+    const p = playLoadJobs(k, { fail });
+    stopPlayer = p.stop;
   }
 
   async function runJob(workers: number) {

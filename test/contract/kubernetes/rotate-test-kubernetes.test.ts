@@ -12,6 +12,7 @@ import { createTestRuntime } from '../../support/test-runtime.js';
 import { startVaultDouble, type VaultDouble } from '../../support/vault-double.js';
 import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
 import { kubeLabDeps, writeLabState as writeLab } from '../../support/kube-lab-harness.js';
+import { playLoadJobs } from '../../support/job-player.js';
 import { seedIdleLeases } from '../../support/vault-double-leases.js';
 import { EXTERNALSECRETS, SECRETS, playRollout, secret, seedLab } from '../../support/kube-objects.js';
 
@@ -140,6 +141,33 @@ describe('rotate-test with target: kubernetes against API doubles', () => {
     expect(failed).toEqual([expect.objectContaining({ trigger: 'rotate-root', message: expect.stringContaining('no configuration found') })]);
     expect(rt.err()).toMatch(/! rotation at 1\.\ds \(rotate-root\) failed: .*no configuration found/);
     expect(rt.err()).not.toContain(vault.token);
+  }, 60_000);
+
+  it('load.workers: the load is sent by an indexed Job in the app\'s namespace, to the Service\'s cluster name, merged from the pods\' logs', async () => {
+    const env = await writeLabState();
+    const rt = createTestRuntime({ cwd: dir, env });
+    await writeFile(join(dir, 'k8s.yaml'), SCENARIO.replace('workers: 0}', 'workers: 2}'));
+    playEsoAndWave();
+    const jobs = playLoadJobs(k, { url: `http://127.0.0.1:${appPort}` });
+    try {
+      await rotateTest(rt, kubeLabDeps({ vault, k, appPort, loadJobLeadMs: 1500 }), { files: ['k8s.yaml'], out: 'out', quiet: false });
+    } finally {
+      jobs.stop();
+    }
+    const run = JSON.parse(await readFile(join(dir, 'out', 'run.json'), 'utf8')) as {
+      load: { workers: number; scheduled: number; sent: number }; analysis: { rollouts: { trigger: string; requests: number }[] } };
+    expect(run.load).toMatchObject({ workers: 2, scheduled: 400 });
+    expect(run.analysis.rollouts).toEqual([expect.objectContaining({ trigger: 'force-sync' })]);
+    expect(run.analysis.rollouts[0].requests).toBeGreaterThan(0);
+    // One Job of 2 pods in the app's namespace, sending to the Service's cluster DNS name; gone after the run.
+    expect(jobs.jobs).toHaveLength(1);
+    const job = jobs.jobs[0];
+    expect(job.metadata.namespace).toBe('vaultctl-demo');
+    const start = JSON.parse(job.spec.template.spec.containers[0].env[0].value) as { plan: { url: string } };
+    expect(start.plan.url).toBe('http://demo-app.vaultctl-demo.svc.cluster.local:8080');
+    expect(k.get('/apis/batch/v1/namespaces/vaultctl-demo/jobs', job.metadata.name)).toBeUndefined();
+    expect(k.get('/api/v1/namespaces/vaultctl-demo/configmaps', job.metadata.name)).toBeUndefined();
+    expect(rt.err()).toMatch(/load Job vaultctl-load-[0-9a-f]{8}: 2 pods send to http:\/\/demo-app\.vaultctl-demo\.svc\.cluster\.local:8080/);
   }, 60_000);
 
   it('without a lab it is a missing prerequisite (exit 3) pointing at `vaultctl bootstrap`', async () => {
