@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestRuntime } from '../support/test-runtime.js';
-import { repoRoot } from '../support/cli-harness.js';
-import { createCliDeps, runCli } from '../../src/cli/main.js';
+import { e2eVaultctl } from './e2e-cli.js';
 import { ExitCode } from '../../src/errors/exit-codes.js';
 import { deleteClusterUnlessKept, retainArgs } from './keep-cluster.js';
 
@@ -21,12 +19,8 @@ describe.skipIf(process.env.VAULTCTL_E2E !== '1')('bootstrap → rotate-test (ku
   let stateDir: string;
   let outDir: string;
 
-  async function vaultctl(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const rt = createTestRuntime({ cwd: repoRoot, env: { ...process.env, VAULTCTL_STATE_DIR: stateDir, NO_COLOR: '1' } });
-    const code = await runCli(args, rt, createCliDeps());
-    process.stderr.write(rt.err());
-    return { code, out: rt.out(), err: rt.err() };
-  }
+  const vaultctl = e2eVaultctl(() => stateDir);
+
 
   beforeAll(() => {
     stateDir = mkdtempSync(join(tmpdir(), 'vaultctl-e2e-state-'));

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { expectStackGolden } from '../../support/stack-golden.js';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -104,7 +104,7 @@ describe('vaultctl bootstrap --dry-run --reloader stakater', () => {
     const applied = parse(section.split('\n').filter((l) => l.startsWith('    |')).map((l) => l.replace(/^ {4}\| ?/, '')).join('\n'));
     expect(applied).toMatchObject({ kind: 'Namespace', metadata: { name: 'vaultctl-demo' } });
     expect(() => new Namespace(applied as never).validate()).not.toThrow();
-    expectGolden('bootstrap-plan-reloader.txt', run.stdout);
+    expectStackGolden('bootstrap-plan-reloader.txt', run.stdout);
   });
 
   it('VAULTCTL_RELOADER chooses it too; an unknown value exits 2 with the allowed ones and runs nothing', async () => {
@@ -118,13 +118,3 @@ describe('vaultctl bootstrap --dry-run --reloader stakater', () => {
     expect(bad.runner.calls).toEqual([]);
   });
 });
-
-/** Compares with test/golden/stack/<file>; UPDATE_GOLDEN=1 rewrites it (as bootstrap-plan.test.ts does). */
-function expectGolden(file: string, text: string): void {
-  const path = join(import.meta.dirname, '..', '..', 'golden', 'stack', file);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  }
-  expect(text).toBe(readFileSync(path, 'utf8'));
-}

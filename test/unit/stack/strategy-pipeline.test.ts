@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { expectStackGolden } from '../../support/stack-golden.js';
 import { defaultStackConfig } from '../../../src/stack/config/index.js';
 import { helmReleases } from '../../../src/stack/manifests/index.js';
 import { bootstrapSteps } from '../../../src/stack/bootstrap/pipeline.js';
@@ -97,17 +96,7 @@ describe('vaultctl bootstrap --dry-run --strategies <one>', () => {
       for (const s of run.rt.secrets.list()) expect(run.stdout + run.stderr).not.toContain(s);
       expect(run.stdout).toContain(`Applying ${name} objects and the demo app (namespace vaultctl-${name})`);
       expect(run.stdout.length).toBeGreaterThan(base.stdout.length);
-      expectGolden(`bootstrap-plan-${name}.txt`, run.stdout);
+      expectStackGolden(`bootstrap-plan-${name}.txt`, run.stdout);
     });
   }
 });
-
-/** Compares with test/golden/stack/<file>; UPDATE_GOLDEN=1 rewrites it (as bootstrap-plan.test.ts does). */
-function expectGolden(file: string, text: string): void {
-  const path = join(import.meta.dirname, '..', '..', 'golden', 'stack', file);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  }
-  expect(text).toBe(readFileSync(path, 'utf8'));
-}
