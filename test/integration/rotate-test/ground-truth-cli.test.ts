@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { leftovers, processesMentioning, runVaultctl, useRunDirs } from '../../support/cli-harness.js';
 
@@ -16,16 +16,27 @@ function within(actual: number, expected: number, tolerance: number, what: strin
   expect(actual, `${what}: ${actual} outside [${lo}, ${hi}]`).toBeLessThanOrEqual(hi);
 }
 
-describe('ground truth through rotate-test: a workload whose outages are known', () => {
+// The fixture as written (load.workers auto: one worker on two cores), with vaultctl's own process
+// sending (0), and with three worker processes: the truth must come out the same every way (issue 13).
+describe.each([
+  { workers: 'auto', expected: undefined },
+  { workers: '0', expected: undefined },
+  { workers: '3', expected: 3 },
+])('ground truth through rotate-test: a workload whose outages are known (load.workers $workers)', ({ workers, expected }) => {
   it('counts the schedule and every outage through the Service, and never passes it', async () => {
-    const out = join(dirs.out, 'scripted');
-    const { code, rt } = await runVaultctl(['rotate-test', 'test/fixtures/runs/scripted-outages.yaml', '--out', out]);
+    const out = join(dirs.out, `scripted-${workers}`);
+    const fixture = readFileSync('test/fixtures/runs/scripted-outages.yaml', 'utf8');
+    const file = join(dirs.out, `scripted-${workers}.yaml`);
+    writeFileSync(file, fixture.replace('load: {rate: 200,', `load: {workers: ${workers}, rate: 200,`));
+    const { code, rt } = await runVaultctl(['rotate-test', file, '--out', out]);
     // 6.5 s of outage in 11.5 s: far over the 1 % baseline threshold.
     expect(code, rt.err()).toBe(99);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     const { overall, baseline } = run.analysis;
     const asked = RATE * SECONDS;
     expect(run.load).toMatchObject({ model: 'open', scheduled: asked });
+    if (expected !== undefined) expect(run.load.workers).toBe(expected);
+    if (workers === '0') expect(run.load.workers).toBeUndefined();
     within(run.load.sent, asked, 0.03, 'sent');
     expect(overall.requests).toBe(asked);
     // No rollout: the baseline is the whole run, request for request.
