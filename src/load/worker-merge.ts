@@ -111,6 +111,7 @@ function summarize(states: State[], shares: ArrivalSchedule[], aborted: boolean)
       sum.errors += d.errors;
       sum.timeouts += d.timeouts;
       sum.notSent += d.notSent;
+      // The largest worker p99 bounds the merged p99 from above: at most 1 % of each worker's lags exceed it.
       p99 = Math.max(p99, d.lagMs?.p99 ?? 0);
       max = Math.max(max, d.lagMs?.max ?? 0);
       limitedBy ??= d.limitedBy;

@@ -27,7 +27,8 @@ export const LOAD_DESCRIPTIONS: DescriptionTable = {
   'load.workers':
     'Load worker processes that send the schedule between them (each every N-th request, at its own time) and send ' +
     'their outcomes binned to vaultctl, which only merges: more load than one event loop can send. Default `auto`: on ' +
-    'the local target one process per core but one (at least 1, at most 8); on `kubernetes` an indexed Job of 3 pods in the ' +
+    'the local target half the cores beyond two (none on two cores, where a worker only competes with the workload; at most 8); ' +
+    'on `kubernetes` an indexed Job of 3 pods in the ' +
     'app\'s namespace sending to its Service. `0`: the vaultctl process sends it itself (and `rate: max` always does). A worker ' +
     'that dies or stalls is an event, its unsent share counted as `not_sent` (cause `worker_lost`), and the run fails (exit 99).',
   'load.keepAlive':

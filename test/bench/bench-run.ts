@@ -77,6 +77,8 @@ export interface BenchResult {
   load: { scheduled?: number; sent?: number; notSent?: number; lagMs?: { p99?: number }; limitedBy?: string; workers?: number };
   overall: { failures: number; requests: number; byCause: Record<string, number> };
   rotations: number;
+  /** Readiness probes that failed (events.ndjson `probe_failed`): replicas too busy to answer /ready. */
+  probesFailed: number;
   cpu: Record<string, number>;
 }
 
@@ -96,8 +98,9 @@ export async function runScenario(s: BenchScenario, dir: string, tag = `${s.rate
   for (const { group, ticks } of seen.values()) cpu[group] = (cpu[group] ?? 0) + ticks / TICKS_PER_S;
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   const rotations = Object.values((run.analysis?.rotations ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
+  const probesFailed = readFileSync(join(out, 'events.ndjson'), 'utf8').split('"type":"probe_failed"').length - 1;
   return { rate: s.rate, code, wallS: (performance.now() - t0) / 1000, status: run.status, load: run.load ?? {},
-    overall: run.analysis?.overall ?? { failures: 0, requests: 0, byCause: {} }, rotations, cpu };
+    overall: run.analysis?.overall ?? { failures: 0, requests: 0, byCause: {} }, rotations, probesFailed, cpu };
 }
 
 /** The three largest failure causes, `cause×count`. */

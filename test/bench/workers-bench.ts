@@ -3,7 +3,8 @@
  *
  *   npx tsx test/bench/workers-bench.ts [RATES] [WORKERS]          (npm run bench:workers)
  *
- * RATES default 2000,3000,4000,5000,6000,8000; WORKERS (or BENCH_WORKERS) is a comma list of
+ * RATES default 1000,1500,2000,2500,3000 (this 2-core machine's
+ * replicas and Postgres saturate it near 2000 req/s); WORKERS (or BENCH_WORKERS) is a comma list of
  * `load.workers` values to set against 0, default `auto` (one per core but one). For each asked
  * rate, runs load-bench's scenario (3 graceful replicas, a rotation every 5 s; here 20 s of load
  * after a 3 s warm-up, so 4 rotations) once per mode — workers 0, then each WORKERS value — in
@@ -12,8 +13,9 @@
  * A rate is *sustained* by a mode when the run completed (run.json `status`), it sent at least
  * 99 % of what was asked (rate × (warm-up + duration)), and no request was `not_sent` because the
  * generator fell behind (`generator_behind`). The end line gives each mode's highest sustained rate
- * and its ratio to workers 0: the figure issue 13 asks for, from one run. A mode that misses two
- * rates in a row is not run at the higher ones (it will not sustain them; the bench stays ~10 min).
+ * and its ratio to workers 0: the figure issue 13 asks for, from one run. A mode that misses three
+ * rates in a row is not run at the higher ones (it will not sustain them; the bench stays ~10 min;
+ * fewer than three lets the noise of one busy moment end a mode).
  * BENCH_DURATION_S sets the load duration (default 20).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,13 +23,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchResult, runScenario, topCauses } from './bench-run.js';
 
-const RATES = (process.argv[2] ?? '2000,3000,4000,5000,6000,8000').split(',').map(Number);
+const RATES = (process.argv[2] ?? '1000,1500,2000,2500,3000').split(',').map(Number);
 const WORKERS = (process.argv[3] ?? process.env.BENCH_WORKERS ?? 'auto').split(',')
   .map((w) => (w === 'auto' ? 'auto' as const : Number(w)));
 const MODES: (number | 'auto')[] = [0, ...WORKERS.filter((w) => w !== 0)];
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const WARM_UP_S = 3;
 const SUSTAINED_SHARE = 0.99;
+const MAX_MISSES = 3;
 
 /** Why a run did not sustain its rate, or undefined when it did. */
 function shortfall(r: BenchResult, asked: number): string | undefined {
@@ -44,7 +47,7 @@ function row(mode: number | 'auto', r: BenchResult, asked: number, why: string |
   const cpu = (g: string) => cell((r.cpu[g] ?? 0).toFixed(1), 8);
   return `${cell(r.rate, 7)}  ${cell(mode === 0 ? '0' : `${mode}=${l.workers ?? '?'}`, 7)}  ${cell(l.scheduled, 9)}  ${cell(l.sent, 7)}  ` +
     `${cell(((100 * (l.sent ?? 0)) / asked).toFixed(1), 8)}%  ${cell(l.notSent, 8)}  ${cell(r.overall.failures, 8)}  ` +
-    `${cell(l.lagMs?.p99, 6)}ms  ${cell(r.rotations, 4)}  ${cpu('vaultctl')}${cpu('workers')}${cpu('replicas')}${cpu('postgres')}  ` +
+    `${cell(l.lagMs?.p99, 6)}ms  ${cell(r.rotations, 3)}  ${cell(r.probesFailed, 6)}  ${cpu('vaultctl')}${cpu('workers')}${cpu('replicas')}${cpu('postgres')}  ` +
     `${cell(r.wallS.toFixed(0), 4)}s  ${why ? `no: ${why}` : 'yes'}${l.limitedBy ? ` (limited by ${l.limitedBy})` : ''}` +
     `\n                  causes: ${topCauses(r)}`;
 }
@@ -56,11 +59,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   try {
     console.log(`load ${DURATION_S}s after ${WARM_UP_S}s warm-up, 3 graceful replicas, refresh 5s; modes: workers ${MODES.join(', ')}`);
-    console.log('asked/s  workers  scheduled     sent  sent/ask  not_sent  failures  lag p99  rot  cpu s: vaultctl workers replicas postgres  wall  sustained');
+    console.log('asked/s  workers  scheduled     sent  sent/ask  not_sent  failures  lag p99  rot  probe✗  cpu s: vaultctl workers replicas postgres  wall  sustained');
     for (const rate of RATES) {
       const asked = rate * (WARM_UP_S + DURATION_S);
       for (const mode of MODES) {
-        if ((misses.get(mode) ?? 0) >= 2) continue;
+        if ((misses.get(mode) ?? 0) >= MAX_MISSES) continue;
         const r = await runScenario({ rate, durationS: DURATION_S, warmUpS: WARM_UP_S, workers: mode }, dir, `${rate}-w${mode}`);
         const why = shortfall(r, asked);
         console.log(row(mode, r, asked, why));

@@ -7,12 +7,12 @@ import { ConfigError } from '../../../src/errors/errors.js';
 const HEAD = 'apiVersion: vaultctl.dev/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n';
 
 describe('load.workers', () => {
-  it('defaults to auto; a number is taken as written; auto is one per core but one, 1 to 8, and none with rate: max', () => {
+  it('defaults to auto; a number is taken as written; auto is half the cores beyond two, at most 8, and none with rate: max', () => {
     expect(parseScenario(`${HEAD}load: {duration: 10s}\n`, 's.yaml').load.workers).toBe('auto');
     expect(loadWorkerCount('auto', 4, 'max')).toBe(0);
     expect(parseScenario(`${HEAD}load: {duration: 10s, workers: 3}\n`, 's.yaml').load.workers).toBe(3);
     expect(parseScenario(`${HEAD}load: {duration: 10s, workers: auto}\n`, 's.yaml').load.workers).toBe('auto');
-    expect([1, 2, 4, 64].map((cores) => loadWorkerCount('auto', cores))).toEqual([1, 1, 3, MAX_AUTO_WORKERS]);
+    expect([1, 2, 3, 4, 8, 64].map((cores) => loadWorkerCount('auto', cores))).toEqual([0, 0, 0, 1, 3, MAX_AUTO_WORKERS]);
     expect(loadWorkerCount(5, 2)).toBe(5);
   });
 
