@@ -20,10 +20,16 @@ export interface BenchScenario {
   workers?: number | 'auto';
   /** The demo app's DRAIN_IDLE_CLOSE_MS (see README, "The local target"); its default when absent. */
   drainIdleCloseMs?: string;
+  /**
+   * `tiny`: test/fixtures/apps/tiny-app.mjs instead of the demo app (graceful, no database query),
+   * so the replicas cost little and vaultctl's own process (Service proxy, load) is what limits.
+   */
+  app?: 'demo' | 'tiny';
 }
 
 export function scenarioYaml(s: BenchScenario): string {
-  const env = s.drainIdleCloseMs ? `, env: {DRAIN_IDLE_CLOSE_MS: "${s.drainIdleCloseMs}"}` : '';
+  const env = s.app === 'tiny' ? ', command: [node, test/fixtures/apps/tiny-app.mjs], env: {GRACEFUL: "1"}'
+    : s.drainIdleCloseMs ? `, env: {DRAIN_IDLE_CLOSE_MS: "${s.drainIdleCloseMs}"}` : '';
   const workers = s.workers !== undefined ? `, workers: ${s.workers}` : '';
   return `apiVersion: vaultctl.dev/v1alpha1
 kind: Scenario

@@ -32,9 +32,10 @@ interface KubeAction {
  * the scenario's delivery strategy (namespace `vaultctl-<strategy>`, the base lab for
  * secret-sync-restart): the scenario's role TTLs, the strategy controller's settings and the replica
  * count are applied (and restored at cleanup), the demo app settles, the watches start, then load
- * goes to the app through kind's NodePort (or a port-forward) while rotations land through the
- * controller and Vault, and the watches turn every Deployment/ReplicaSet/Pod change, controller
- * status and app log line into the same events the local target records.
+ * goes to the app's Service from an indexed Job of load workers in its namespace (job-load.ts;
+ * with `load.workers: 0` from vaultctl through kind's NodePort or a port-forward) while rotations
+ * land through the controller and Vault, and the watches turn every Deployment/ReplicaSet/Pod
+ * change, controller status and app log line into the same events the local target records.
  */
 export function kubernetesTarget(deps: KubernetesTargetDeps): Target {
   return {
