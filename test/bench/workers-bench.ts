@@ -11,8 +11,9 @@
  * turn at the same rate, so the machine's noise (it is shared) hits every mode alike.
  *
  * A rate is *sustained* by a mode when the run completed (run.json `status`), it sent at least
- * 99 % of what was asked (rate × (warm-up + duration)), and no request was `not_sent` because the
- * generator fell behind (`generator_behind`). The end line gives each mode's highest sustained rate
+ * 99 % of what was asked (rate × (warm-up + duration)), at most 1 % of the measured requests failed
+ * (beyond that a limit — the app's, or vaultctl's own saturated event loop timing requests out —
+ * is what is measured), and no request was `not_sent` because the generator fell behind. The end line gives each mode's highest sustained rate
  * and its ratio to workers 0: the figure issue 13 asks for, from one run. A mode that misses three
  * rates in a row is not run at the higher ones (it will not sustain them; the bench stays ~10 min;
  * fewer than three lets the noise of one busy moment end a mode).
@@ -33,6 +34,12 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const APP = process.env.BENCH_APP === 'tiny' ? 'tiny' as const : 'demo' as const;
 const WARM_UP_S = 3;
 const SUSTAINED_SHARE = 0.99;
+/**
+ * Failed requests a sustained rate may have, as a share of those measured: above it the failures
+ * are a limit's (the app's, or vaultctl's own when its saturated event loop times requests out),
+ * not the rotations', so that rate is not measured any more.
+ */
+const MAX_FAILURE_SHARE = 0.01;
 const MAX_MISSES = 3;
 
 /** Why a run did not sustain its rate, or undefined when it did. */
@@ -40,6 +47,7 @@ function shortfall(r: BenchResult, asked: number): string | undefined {
   if (r.status !== 'completed') return `run ${r.status}`;
   if ((r.load.sent ?? 0) < SUSTAINED_SHARE * asked) return `sent < ${SUSTAINED_SHARE * 100}% of asked`;
   if ((r.overall.byCause['not_sent:generator_behind'] ?? 0) > 0 || r.load.limitedBy === 'generator_behind') return 'generator behind';
+  if (r.overall.failures > MAX_FAILURE_SHARE * r.overall.requests) return `failures > ${MAX_FAILURE_SHARE * 100}% (${r.overall.failures})`;
   return undefined;
 }
 
@@ -78,7 +86,8 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const base = best.get(0) ?? 0;
-  console.log(`\nhighest sustained rate (sent ≥ ${SUSTAINED_SHARE * 100}% of asked, no generator_behind, run completed), ` +
+  console.log(`\nhighest sustained rate (sent ≥ ${SUSTAINED_SHARE * 100}% of asked, failures ≤ ${MAX_FAILURE_SHARE * 100}%, ` +
+    'no generator_behind, run completed), ' +
     `${((performance.now() - t0) / 60_000).toFixed(1)} min in all:`);
   for (const mode of MODES) {
     const b = best.get(mode) ?? 0;
