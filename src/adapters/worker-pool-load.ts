@@ -1,6 +1,8 @@
 import { UsageError } from '../errors/errors.js';
 import { mergeWorkers, waiter, workerPlan, type WorkerLink } from '../load/worker-merge.js';
-import { clockOffset, LineBuffer, type ToWorker, type WorkerMessage } from '../load/worker-protocol.js';
+import { clockOffset, epochNow as epoch, MAX_MESSAGE_CHARS, type ToWorker, type WorkerMessage } from '../load/worker-protocol.js';
+import { LineBuffer } from '../runtime/line-buffer.js';
+import { withTimeout } from '../runtime/timers.js';
 import type { LoadGenerator } from '../ports/load.js';
 import type { ProcessSpawner, SpawnedProcess } from '../ports/process-spawner.js';
 
@@ -27,7 +29,6 @@ interface LocalWorker extends WorkerLink {
 }
 
 const PINGS = 5;
-const epoch = (): number => performance.timeOrigin + performance.now();
 
 /**
  * A {@link LoadGenerator} whose schedule is sent by `workers` local processes (issue 13), each every
@@ -94,18 +95,20 @@ function spawnWorker(o: WorkerPoolOptions, index: number, now: () => number): Lo
     index, proc, messages: [], lastWordAt: now(), offsetMs: 0,
     next: wait.next, wake: wait.wake, ended: () => end, kill: () => { proc.kill('SIGKILL'); },
   };
-  const lines = new LineBuffer();
-  proc.onStdout((text) => lines.push(text, (line) => {
-    let m: WorkerMessage;
-    try {
-      m = JSON.parse(line) as WorkerMessage;
-    } catch {
-      return;
+  const lines = new LineBuffer('\n', MAX_MESSAGE_CHARS);
+  proc.onStdout((text) => {
+    for (const line of lines.push(text)) {
+      let m: WorkerMessage;
+      try {
+        m = JSON.parse(line) as WorkerMessage;
+      } catch {
+        continue;
+      }
+      w.lastWordAt = now();
+      w.messages.push(m);
+      w.wake();
     }
-    w.lastWordAt = now();
-    w.messages.push(m);
-    w.wake();
-  }));
+  });
   void proc.exited.then((exit) => {
     end = exit.error ? `could not start (${exit.error.message})` : `exited (${exit.signal ?? `code ${exit.code}`})`;
     w.wake();
@@ -141,10 +144,4 @@ function tell(w: LocalWorker, m: ToWorker): void {
 async function stopAll(ws: LocalWorker[]): Promise<void> {
   for (const w of ws) if (w.proc.running()) w.proc.kill('SIGTERM');
   await Promise.all(ws.map((w) => withTimeout(w.proc.exited, 3000, '').catch(() => { w.proc.kill('SIGKILL'); return w.proc.exited; })));
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(message)), ms); })])
-    .finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 import { openModelLoad } from '../adapters/open-model-load.js';
-import { LineBuffer, type ToWorker, type WorkerMessage, type WorkerStart } from '../load/worker-protocol.js';
+import { epochNow as epoch, MAX_MESSAGE_CHARS, type ToWorker, type WorkerMessage, type WorkerStart } from '../load/worker-protocol.js';
+import { LineBuffer } from '../runtime/line-buffer.js';
 import { ChunkRecorder } from '../recorder/outcome-chunk.js';
 
 /*
@@ -9,7 +10,6 @@ import { ChunkRecorder } from '../recorder/outcome-chunk.js';
  * vaultctl's stdin closing (vaultctl gone) stops it: a worker never outlives its run.
  */
 
-const epoch = (): number => performance.timeOrigin + performance.now();
 const send = (m: WorkerMessage, then?: () => void): void => {
   process.stdout.write(`${JSON.stringify(m)}\n`, then);
 };
@@ -62,15 +62,18 @@ if (!startFromEnv()) listenOnStdin();
 
 /** Locally (src/adapters/worker-pool-load.ts): pings and the start come on stdin; its end stops the worker. */
 function listenOnStdin(): void {
-  const lines = new LineBuffer();
+  const lines = new LineBuffer('\n', MAX_MESSAGE_CHARS);
   process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (text: string) => lines.push(text, (line) => {
-    try {
-      onMessage(JSON.parse(line) as ToWorker);
-    } catch {
-      process.stderr.write('load worker: a line that is not a message was ignored\n');
+  process.stdin.on('data', (text: string) => {
+    for (const line of lines.push(text)) {
+      if (!line.trim()) continue;
+      try {
+        onMessage(JSON.parse(line) as ToWorker);
+      } catch {
+        process.stderr.write('load worker: a line that is not a message was ignored\n');
+      }
     }
-  }));
+  });
   // vaultctl is gone (or done with us): stop sending at once.
   process.stdin.on('end', () => {
     stop.abort();

@@ -52,15 +52,10 @@ export function clockOffset(samples: readonly { sentEpoch: number; workerEpoch: 
   return { offsetMs: best.workerEpoch - (best.sentEpoch + best.receivedEpoch) / 2, roundTripMs: best.receivedEpoch - best.sentEpoch };
 }
 
-/** Splits a stream of text into lines; a line longer than `maxLine` chars is dropped. */
-export class LineBuffer {
-  private rest = '';
-  constructor(private readonly maxLine = 4 * 1024 * 1024) {}
-
-  push(text: string, each: (line: string) => void): void {
-    const parts = (this.rest + text).split('\n');
-    this.rest = parts.pop() ?? '';
-    if (this.rest.length > this.maxLine) this.rest = '';
-    for (const p of parts) if (p.trim()) each(p);
-  }
+/** Now on this process's epoch clock (ms, sub-ms resolution): what `epoch` values are read from. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
 }
+
+/** The longest unfinished line a reader of worker messages holds (runtime/line-buffer.ts maxPartial). */
+export const MAX_MESSAGE_CHARS = 4 * 1024 * 1024;

@@ -5,12 +5,17 @@
 export class LineBuffer {
   private partial = '';
 
-  constructor(private readonly separator: RegExp | string = /\r?\n/) {}
+  /**
+   * `maxPartial`: an unfinished end longer than this is dropped rather than held (a writer that
+   * never ends its line must not grow memory); the rest of that line then comes out as a fragment.
+   */
+  constructor(private readonly separator: RegExp | string = /\r?\n/, private readonly maxPartial = Infinity) {}
 
   /** The lines `chunk` completes, in order; the unfinished end is kept for the next chunk. */
   push(chunk: string): string[] {
     const parts = (this.partial + chunk).split(this.separator);
-    this.partial = parts.pop() ?? '';
+    const rest = parts.pop() ?? '';
+    this.partial = rest.length > this.maxPartial ? '' : rest;
     return parts;
   }
 

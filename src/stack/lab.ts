@@ -16,6 +16,7 @@ import type { SecretRegistry } from '../errors/redact.js';
 import type { CleanupStack } from '../runtime/cleanup-stack.js';
 
 import { labDatabaseRole, type LabStrategyName } from './strategies/names.js';
+import { abortableSleep } from '../runtime/timers.js';
 
 export { goDuration } from './manifests/eso.js';
 // What a run needs to know of the lab's strategies (src/targets/kubernetes reaches the stack only through this file).
@@ -99,7 +100,7 @@ export async function openLab(ctx: LabAccess, strategy: LabStrategyName = 'secre
     cfg, runner, secrets: ctx.secrets, signal: ctx.signal, previous: state, log: (l) => ctx.reporter.info(`  ${l}`),
     io: {
       createVaultApi: (o) => ctx.deps.createVaultApi(o),
-      sleep: (ms, signal) => (ctx.deps.sleep ?? defaultSleep)(ms, signal ?? ctx.signal),
+      sleep: (ms, signal) => (ctx.deps.sleep ?? abortableSleep)(ms, signal ?? ctx.signal),
       now: ctx.now, packageFile: (rel) => rel, readDemoAppBundle: async () => '',
     },
   });
@@ -162,11 +163,4 @@ export async function openLab(ctx: LabAccess, strategy: LabStrategyName = 'secre
     mount: cfg.vault.databaseMount, role: labDatabaseRole(cfg.vault.role, strategy), connection: cfg.vault.connection,
     waitTimeoutMs: cfg.waits.timeoutMs,
   };
-}
-
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((res) => {
-    const t = setTimeout(res, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });
-  });
 }

@@ -2,6 +2,7 @@ import type { OutcomeSink } from '../ports/outcomes.js';
 import type { LoadGenerator } from '../ports/load.js';
 import { loadPlan, loadStartTime, measuredRange } from '../load/load-plan.js';
 import { runLoad } from './run-load.js';
+import { abortableSleep } from '../runtime/timers.js';
 import { recordRotationFailure } from './rotation-failure.js';
 import type { TargetRunHooks, TargetRunResult } from './run-types.js';
 import type { Target, TargetContext } from './target.js';
@@ -26,7 +27,7 @@ export async function runTarget(target: Target, ctx: TargetContext, load: LoadGe
     const loadStartMs = fixed ? fixed.startMs : loadStartTime(ctx.now(), s.analysis.binMs);
     // A start fixed ahead (a Job's pods are told it when created): the run's clock waits for it, so
     // its events and rotations stay in order with the load's.
-    if (fixed) await sleepUntil(ctx.now, fixed.startMs, workload.signal);
+    if (fixed) await abortableSleep(Math.max(0, fixed.startMs - ctx.now()), workload.signal);
     const { measureFromMs, measureToMs } = measuredRange(s, loadStartMs);
     for (const r of workload.rotations(measureFromMs)) {
       timers.push(setTimeout(() => {
@@ -44,13 +45,4 @@ export async function runTarget(target: Target, ctx: TargetContext, load: LoadGe
     cancelRotations();
     throw await workload.cause(err);
   }
-}
-
-function sleepUntil(now: () => number, atMs: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); };
-    const t = setTimeout(done, Math.max(0, atMs - now()));
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -34,7 +34,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // Bundled alone into a ConfigMap: it imports nothing of vaultctl.
   'demo-app': [],
   // The load worker program (issue 13): the open-model generator and the recorder's binning, bundled alone.
-  'load-worker': ['adapters', 'recorder', 'load', 'ports', 'errors'],
+  'load-worker': ['adapters', 'recorder', 'load', 'ports', 'runtime', 'errors'],
 };
 
 /** Narrow doors: `from -> to` imports must go to one of these files. */

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { LineBuffer } from '../../src/load/worker-protocol.js';
+import { LineBuffer } from '../../src/runtime/line-buffer.js';
 import type { KubeDouble } from './kube-double.js';
 
 export const LOAD_WORKER_BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'load-worker', 'bundle.cjs');
@@ -52,8 +52,8 @@ export function playLoadJobs(k: KubeDouble, o: { url?: string; fail?: number[] }
         const child = spawn(process.execPath, [LOAD_WORKER_BUNDLE], { env: { PATH: process.env.PATH, ...env, JOB_COMPLETION_INDEX: String(i) },
           stdio: ['ignore', 'pipe', 'inherit'] });
         children.push(child);
-        const lines = new LineBuffer();
-        child.stdout!.setEncoding('utf8').on('data', (t: string) => lines.push(t, (l) => k.appendLog(ns, name, 'load-worker', l)));
+        const lines = new LineBuffer('\n');
+        child.stdout!.setEncoding('utf8').on('data', (t: string) => { for (const l of lines.push(t)) k.appendLog(ns, name, 'load-worker', l); });
         child.on('exit', (code) => { if (k.get(pods, name)) k.put(pods, pod(code === 0 ? 'Succeeded' : 'Failed')); });
       }
     }

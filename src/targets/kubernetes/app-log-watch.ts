@@ -2,7 +2,7 @@ import type { EventSink } from '../../ports/events.js';
 import { KubeApiError, type KubeApi, type KubeLogOptions, type KubePod } from '../../ports/kube.js';
 import { LogCursor, parseAppLine } from './app-log-lines.js';
 import { startWatchLoop, type Backoff } from './watch-loop.js';
-import { abortableSleep } from './watcher.js';
+import { abortableSleep } from '../../runtime/timers.js';
 
 /** Where the app-log watch looks and where its events go. */
 export interface AppLogWatchOptions {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mergeWorkers, waiter, workerPlan, type WorkerLink } from '../../load/worker-merge.js';
-import type { WorkerMessage, WorkerStart } from '../../load/worker-protocol.js';
+import { epochNow as epoch, type WorkerMessage, type WorkerStart } from '../../load/worker-protocol.js';
 import type { EventSink } from '../../ports/events.js';
 import type { LoadGenerator } from '../../ports/load.js';
 import { KubeApiError, type KubeApi, type KubePod } from '../../ports/kube.js';
 import { LOAD_RUN_LABEL, LOAD_WORKER_CONTAINER, loadWorkerConfigMap, loadWorkerJob, type LoadJobSpec } from './load-job.js';
-import { abortableSleep } from './watcher.js';
+import { abortableSleep } from '../../runtime/timers.js';
 
 /** What the load Job of a run needs. */
 export interface JobLoadOptions {
@@ -38,7 +38,6 @@ interface PodWorker extends WorkerLink {
   end?: string;
 }
 
-const epoch = (): number => performance.timeOrigin + performance.now();
 /** A chunk stamped this much later than it arrived says the pod's clock runs ahead of vaultctl's. */
 const SKEW_WARNING_MS = 50;
 
@@ -69,10 +68,7 @@ export function jobLoad(o: JobLoadOptions): LoadGenerator {
       };
       const spec: LoadJobSpec = { name, namespace: o.namespace, runId, image: o.image, workers: o.workers, bundle: await o.bundle(), start,
         activeDeadlineSeconds: Math.ceil((lead + plan.durationMs + plan.timeoutMs) / 1000) + 120 };
-      o.defer(`delete the load Job ${name}`, async () => {
-        await o.kube.deleteJob(o.namespace, name);
-        await o.kube.deleteConfigMap(o.namespace, name);
-      });
+      o.defer(`delete the load Job ${name}`, () => deleteLoadObjects(o, name));
       await o.kube.createConfigMap(o.namespace, loadWorkerConfigMap(spec));
       await o.kube.createJob(o.namespace, loadWorkerJob(spec));
       o.log(`load Job ${name}: ${o.workers} pods send to ${o.serviceUrl}, starting in ${Math.round(lead / 1000)}s`);
@@ -191,8 +187,13 @@ async function removeLeftovers(o: JobLoadOptions, runId: string): Promise<void> 
   const jobs = (await o.kube.listJobs(o.namespace, 'app.kubernetes.io/name=vaultctl-load')).items
     .filter((j) => j.metadata.labels?.[LOAD_RUN_LABEL] !== runId);
   for (const j of jobs) {
-    await o.kube.deleteJob(o.namespace, j.metadata.name);
-    await o.kube.deleteConfigMap(o.namespace, j.metadata.name);
+    await deleteLoadObjects(o, j.metadata.name);
     o.log(`removed load Job ${j.metadata.name}, left by an earlier run that did not end cleanly`);
   }
+}
+
+/** A run's load Job (its pods go with it) and the ConfigMap of the same name; either already gone is fine. */
+async function deleteLoadObjects(o: JobLoadOptions, name: string): Promise<void> {
+  await o.kube.deleteJob(o.namespace, name);
+  await o.kube.deleteConfigMap(o.namespace, name);
 }

@@ -16,7 +16,8 @@ import { waitSettled } from './settle.js';
 import { KubernetesTriggers } from './triggers.js';
 import { jobLoad } from './job-load.js';
 import { loadWorkerCount } from '../../scenario/load-workers.js';
-import { abortableSleep, startClusterWatch } from './watcher.js';
+import { startClusterWatch } from './watcher.js';
+import { abortableSleep } from '../../runtime/timers.js';
 
 /** How long the Deployment, pods and Secret must stay unchanged before the load starts. */
 const SETTLE_QUIET_MS = 5000;

@@ -8,16 +8,11 @@ import { RELOADER_LAST_RELOADED_FROM, WAVE_CONFIG_HASH, type KubeDeployment, typ
 export const RELOAD_TRIGGER_ANNOTATIONS = [WAVE_CONFIG_HASH, RELOADER_LAST_RELOADED_FROM] as const;
 
 /**
- * What a reloader last wrote on a pod template, as one comparable value: a change means the
- * reloader rolled the Deployment. Undefined when neither annotation is there (a rollout then is
- * someone else's: an image change, `kubectl rollout restart`). Both present count together, so a
- * change of either one is seen.
+ * What the controllers (`keys`: e.g. RELOAD_TRIGGER_ANNOTATIONS) last wrote on a pod template, as
+ * one comparable value: a change means one of them rolled the Deployment. Undefined when none is
+ * there (a rollout then is someone else's: an image change, `kubectl rollout restart`). All present
+ * count together, so a change of any one is seen.
  */
-export function reloadTriggerOf(annotations: Readonly<Record<string, string>> | undefined): string | undefined {
-  return templateMarkOf(annotations, RELOAD_TRIGGER_ANNOTATIONS);
-}
-
-/** The values of `keys` present on a pod template, as one comparable value (undefined: none present). */
 export function templateMarkOf(annotations: Readonly<Record<string, string>> | undefined, keys: readonly string[]): string | undefined {
   const found = keys.filter((k) => annotations?.[k] !== undefined).map((k) => `${k}=${annotations?.[k]}`);
   return found.length > 0 ? found.join('\n') : undefined;

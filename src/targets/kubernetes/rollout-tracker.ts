@@ -1,6 +1,6 @@
 import type { RotationTrigger, RunEvent } from '../../ports/events.js';
 import {
-  REVISION_ANNOTATION, WAVE_CONFIG_HASH, type KubeDeployment, type KubeMeta, type KubePod, type KubeReplicaSet,
+  REVISION_ANNOTATION, type KubeDeployment, type KubeMeta, type KubePod, type KubeReplicaSet,
 } from '../../ports/kube.js';
 import { RELOAD_TRIGGER_ANNOTATIONS, isPodReady, podSummary, rolloutDone, templateMarkOf, type PodView } from './rollout-rules.js';
 

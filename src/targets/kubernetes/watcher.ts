@@ -3,6 +3,7 @@ import type { SyncSource } from './sync-source.js';
 import type { KubeApi, KubeDeployment, KubePod, KubeReplicaSet } from '../../ports/kube.js';
 import type { RolloutTracker, TrackerInput } from './rollout-tracker.js';
 import { startWatchLoop, type Backoff, type WatchLoop } from './watch-loop.js';
+import { abortableSleep, withTimeout } from '../../runtime/timers.js';
 
 /** What the cluster watcher observes and where its events go. */
 export interface ClusterWatchOptions {
@@ -142,24 +143,4 @@ async function startSyncPoll(o: ClusterWatchOptions, signal: AbortSignal, sleep:
     }
   };
   return { done: loop() };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** setTimeout that ends early (resolving) when the signal aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RELOADER_LAST_RELOADED_FROM, WAVE_CONFIG_HASH } from '../../../src/ports/kube.js';
-import { RELOAD_TRIGGER_ANNOTATIONS, reloadTriggerOf } from '../../../src/targets/kubernetes/rollout-rules.js';
+import { RELOAD_TRIGGER_ANNOTATIONS, templateMarkOf } from '../../../src/targets/kubernetes/rollout-rules.js';
+
+const reloadTriggerOf = (a: Record<string, string> | undefined) => templateMarkOf(a, RELOAD_TRIGGER_ANNOTATIONS);
 
 // Issue 12: with `bootstrap --reloader stakater` the pod-template change that rolls the demo app is
 // Reloader's `reloader.stakater.com/last-reloaded-from`, not Wave's `wave.pusher.com/config-hash`.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkerCount, MAX_AUTO_WORKERS } from '../../../src/scenario/load-workers.js';
-import { clockOffset, LineBuffer } from '../../../src/load/worker-protocol.js';
+import { clockOffset } from '../../../src/load/worker-protocol.js';
 import { parseScenario } from '../../../src/scenario/loader.js';
 import { ConfigError } from '../../../src/errors/errors.js';
 
@@ -40,15 +40,5 @@ describe('the worker protocol', () => {
       { sentEpoch: 2000, workerEpoch: 2041, receivedEpoch: 2002 },
     ])).toEqual({ offsetMs: 40, roundTripMs: 2 });
     expect(() => clockOffset([])).toThrow();
-  });
-
-  it('splits lines across chunks and drops a line longer than its limit', () => {
-    const lines: string[] = [];
-    const b = new LineBuffer(10);
-    for (const chunk of ['{"a":', '1}\n{"b"', ':2}\n', 'x'.repeat(30), '\n{"c":3}\n']) b.push(chunk, (l) => lines.push(l));
-    expect(lines[0]).toBe('{"a":1}');
-    expect(lines[1]).toBe('{"b":2}');
-    expect(lines.at(-1)).toBe('{"c":3}');
-    expect(lines.some((l) => l.length > 10 && l.startsWith('xxxxxxxxxxx'))).toBe(false);
   });
 });

@@ -42,6 +42,7 @@ export function esoSyncSource(kube: KubeApi, namespace: string, externalSecret: 
  * (a force-sync annotation for `rotations.at`) and Wave (or Stakater Reloader) rolls the Deployment.
  */
 export const esoDelivery: KubeDeliveryFactory = (s, lab) => {
+  const forceSync = esoForceSync(lab.kube, lab.namespace, lab.externalSecret);
   const every = s.delivery.refreshIntervalMs > 0 ? s.delivery.refreshIntervalMs : NO_REFRESH_INTERVAL_MS;
   return {
     settings: [{
@@ -50,8 +51,8 @@ export const esoDelivery: KubeDeliveryFactory = (s, lab) => {
       note: 'set (ESO syncs once now)',
       apply: () => applyRefreshInterval(lab.kube, { namespace: lab.namespace, name: lab.externalSecret, intervalMs: every }),
     }],
-    forceSync: esoForceSync(lab.kube, lab.namespace, lab.externalSecret),
-    reissue: esoForceSync(lab.kube, lab.namespace, lab.externalSecret),
+    forceSync,
+    reissue: forceSync,
     sync: esoSyncSource(lab.kube, lab.namespace, lab.externalSecret, lab.secret),
     rolloutAnnotations: RELOAD_TRIGGER_ANNOTATIONS,
     notes: s.delivery.reload !== 'restart' ? [`delivery.reload ${s.delivery.reload}: the lab always rolls the Deployment (Wave); measured as restart`] : [],

@@ -2,7 +2,7 @@ import type { EventSink } from '../../../ports/events.js';
 import type { KubeApi, KubePod } from '../../../ports/kube.js';
 import { AGENT_INJECT_STATUS, AGENT_SIDECAR } from '../../../stack/lab.js';
 import { startWatchLoop } from '../watch-loop.js';
-import { abortableSleep } from '../watcher.js';
+import { abortableSleep } from '../../../runtime/timers.js';
 import type { Observer } from './kube-delivery.js';
 
 /**

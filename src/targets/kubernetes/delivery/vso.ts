@@ -90,12 +90,13 @@ export const vsoDelivery: KubeDeliveryFactory = (s, lab) => {
   const name = VSO_NAMES.dynamicSecret;
   const d = s.delivery;
   const settings: LabSetting[] = [];
+  const forceSync = vsoForceSync(lab.kube, lab.namespace, name);
   if (d.renewalPercent !== undefined) settings.push(vdsSetting(lab.kube, lab.namespace, name, 'renewalPercent', d.renewalPercent));
   if (d.revoke !== undefined) settings.push(vdsSetting(lab.kube, lab.namespace, name, 'revoke', d.revoke));
   return {
     settings,
-    forceSync: vsoForceSync(lab.kube, lab.namespace, name),
-    reissue: vsoForceSync(lab.kube, lab.namespace, name),
+    forceSync,
+    reissue: forceSync,
     sync: vsoSyncSource(lab.kube, { namespace: lab.namespace, name, secret: lab.secret, defaultTtlMs: s.database.role.defaultTtlMs }),
     rolloutAnnotations: [VSO_RESTARTED_AT],
     notes: [],

@@ -1,4 +1,5 @@
 import type { CredentialIssuer } from '../../../ports/credentials.js';
+import { LineBuffer } from '../../../runtime/line-buffer.js';
 import type { RunEvent } from '../../../ports/events.js';
 import type { LocalContext } from '../local-stack.js';
 
@@ -22,7 +23,7 @@ export interface AppLeaseReader {
 
 /** Reads the app's `vault_*` lines of every replica into events and the issuer's lease tracking. */
 export function appLeaseReader(ctx: Pick<LocalContext, 'events' | 'now' | 'secrets'>, issuer: CredentialIssuer): AppLeaseReader {
-  const partial = new Map<string, string>();
+  const partial = new Map<string, LineBuffer>();
   /** The lease each replica reported last: the one its pool uses. */
   const current = new Map<string, string>();
   const emit = (e: RunEvent) => ctx.events.emit(e);
@@ -65,11 +66,10 @@ export function appLeaseReader(ctx: Pick<LocalContext, 'events' | 'now' | 'secre
   };
   return {
     read(replica, chunk) {
-      const lines = `${partial.get(replica) ?? ''}${chunk}`.split('\n');
-      const rest = lines.pop() ?? '';
-      // A line this long is not one of the app's: do not hold it.
-      partial.set(replica, rest.length > 65_536 ? '' : rest);
-      for (const l of lines) line(replica, l.trim());
+      let lines = partial.get(replica);
+      // A line longer than 64 Ki chars is not one of the app's: do not hold it.
+      if (!lines) partial.set(replica, (lines = new LineBuffer('\n', 65_536)));
+      for (const l of lines.push(chunk)) line(replica, l.trim());
     },
     async revokeCurrent() {
       for (const leaseId of new Set(current.values())) {
