@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
-import { KubectlOnKubeDouble } from '../../support/kubectl-on-kube-double.js';
+import { describe, expect, it } from 'vitest';
+import { useDoctorOnKubeDouble } from '../../support/doctor-on-kube-double.js';
 import { defaultStackConfig } from '../../../src/stack/config/normalize.js';
-import { createStackContext, type StackContext } from '../../../src/stack/bootstrap/context.js';
-import { componentChecks } from '../../../src/stack/health.js';
+import type { StackContext } from '../../../src/stack/bootstrap/context.js';
 import { printDiagnostics } from '../../../src/stack/bootstrap/diagnostics.js';
-import { SecretRegistry } from '../../../src/errors/redact.js';
-import type { StackConfig } from '../../../src/stack/stack-config.js';
 
 /**
  * The pod template labels of the Wave chart 4.5.0 for a release: "wave-labels.chart" in
@@ -43,65 +39,44 @@ const PODS = '/api/v1/namespaces/wave/pods';
 const ESO_PODS = '/api/v1/namespaces/external-secrets/pods';
 
 describe("the lab's pod selectors against pods labelled as each chart labels them (kube double)", () => {
-  let double: KubeDouble;
-  let runner: KubectlOnKubeDouble;
-  let logged: string[];
-  beforeEach(async () => {
-    double = await startKubeDouble();
-    runner = new KubectlOnKubeDouble(double);
-    logged = [];
-  });
-  afterEach(async () => double.close());
-
-  function context(cfg: StackConfig = defaultStackConfig()): StackContext {
-    return createStackContext({
-      cfg, runner, secrets: new SecretRegistry(), log: (l) => logged.push(l),
-      io: {
-        createVaultApi: () => { throw new Error('no Vault in this test'); },
-        sleep: async () => {}, now: () => 0, packageFile: (p) => p, readDemoAppBundle: async () => '',
-      },
-    });
-  }
-  const waveCheck = (ctx: StackContext) => {
-    const check = componentChecks(ctx).find((c) => c.title.startsWith('Wave '));
-    if (!check) throw new Error('doctor has no Wave check');
-    return check;
-  };
+  const d = useDoctorOnKubeDouble();
+  const context = d.context;
+  const waveCheck = (ctx: StackContext) => d.check(ctx, 'Wave ');
 
   it("doctor's Wave check finds the chart's pods by app/release; the old app.kubernetes.io/instance selector finds none", async () => {
-    double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', true));
+    d.double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', true));
     // Another release in the same namespace is not the lab's Wave.
-    double.put(PODS, wavePod('wave-canary', 'wave-canary-wave-5c8d7-abcde', false));
+    d.double.put(PODS, wavePod('wave-canary', 'wave-canary-wave-5c8d7-abcde', false));
     const ctx = context();
 
     expect(await waveCheck(ctx).run(ctx)).toEqual({ ok: true, detail: '1 ready' });
-    expect(runner.lines).toContain('kubectl --context kind-vaultctl get pods --namespace wave --selector app=wave,release=wave --ignore-not-found --output json');
-    const old = await runner.run(['kubectl', 'get', 'pods', '--namespace', 'wave', '--selector', 'app.kubernetes.io/instance=wave', '--output', 'json']);
+    expect(d.runner.lines).toContain('kubectl --context kind-vaultctl get pods --namespace wave --selector app=wave,release=wave --ignore-not-found --output json');
+    const old = await d.runner.run(['kubectl', 'get', 'pods', '--namespace', 'wave', '--selector', 'app.kubernetes.io/instance=wave', '--output', 'json']);
     expect(JSON.parse(old.stdout).items).toEqual([]);
   });
 
   it('a Wave pod that is not Ready fails the check and names the pod; no pod at all says which selector found nothing', async () => {
     const ctx = context();
     expect(await waveCheck(ctx).run(ctx)).toEqual({ ok: false, detail: 'no pods match app=wave,release=wave' });
-    double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', false));
+    d.double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', false));
     expect(await waveCheck(ctx).run(ctx)).toEqual({ ok: false, detail: 'not ready: wave-wave-6d9f8c7b5-x2k4q' });
   });
 
   it('follows the release name of the lab config (the chart labels release: <name>)', async () => {
     const base = defaultStackConfig();
     const cfg = { ...base, charts: { ...base.charts, wave: { ...base.charts.wave, release: 'wave-lab' } } };
-    double.put(PODS, wavePod('wave-lab', 'wave-lab-wave-7f6b9-pq8rs', true));
-    double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', false));
+    d.double.put(PODS, wavePod('wave-lab', 'wave-lab-wave-7f6b9-pq8rs', true));
+    d.double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', false));
     const ctx = context(cfg);
     expect(await waveCheck(ctx).run(ctx)).toEqual({ ok: true, detail: '1 ready' });
   });
 
   it("a failed Wave step prints the Wave pod's logs", async () => {
-    double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', false));
-    runner.podLogs.set('wave-wave-6d9f8c7b5-x2k4q', ['I1130 10:00:00.000000 1 main.go:80] Starting Wave controller', 'E1130 10:00:01.000000 1 leaderelection.go:1] error retrieving lease']);
+    d.double.put(PODS, wavePod('wave', 'wave-wave-6d9f8c7b5-x2k4q', false));
+    d.runner.podLogs.set('wave-wave-6d9f8c7b5-x2k4q', ['I1130 10:00:00.000000 1 main.go:80] Starting Wave controller', 'E1130 10:00:01.000000 1 leaderelection.go:1] error retrieving lease']);
     await printDiagnostics(context(), 'wave');
 
-    const logs = logged.find((l) => l.startsWith('--- logs of app=wave,release=wave (namespace wave) ---'));
+    const logs = d.logged.find((l) => l.startsWith('--- logs of app=wave,release=wave (namespace wave) ---'));
     expect(logs).toBeDefined();
     expect(logs).toContain('  [pod/wave-wave-6d9f8c7b5-x2k4q/wave-wave] E1130 10:00:01.000000 1 leaderelection.go:1] error retrieving lease');
     expect(logs).not.toContain('No resources found');
@@ -110,15 +85,15 @@ describe("the lab's pod selectors against pods labelled as each chart labels the
   it("a failed ESO step prints the logs of all three of the chart's Deployments", async () => {
     const names = { '': 'external-secrets-7d4b9-aaaaa', '-webhook': 'external-secrets-webhook-5f6c8-bbbbb', '-cert-controller': 'external-secrets-cert-controller-6b7d9-ccccc' } as const;
     for (const [component, name] of Object.entries(names)) {
-      double.put(ESO_PODS, esoPod('external-secrets', component as keyof typeof names, name));
-      runner.podLogs.set(name, [`log line of ${name}`]);
+      d.double.put(ESO_PODS, esoPod('external-secrets', component as keyof typeof names, name));
+      d.runner.podLogs.set(name, [`log line of ${name}`]);
     }
     // Another ESO release in the namespace is not the lab's.
-    double.put(ESO_PODS, esoPod('other-eso', '', 'other-eso-external-secrets-1-ddddd'));
-    runner.podLogs.set('other-eso-external-secrets-1-ddddd', ['not ours']);
+    d.double.put(ESO_PODS, esoPod('other-eso', '', 'other-eso-external-secrets-1-ddddd'));
+    d.runner.podLogs.set('other-eso-external-secrets-1-ddddd', ['not ours']);
     await printDiagnostics(context(), 'eso');
 
-    const logs = logged.find((l) => l.startsWith('--- logs of app.kubernetes.io/instance=external-secrets (namespace external-secrets) ---')) ?? '';
+    const logs = d.logged.find((l) => l.startsWith('--- logs of app.kubernetes.io/instance=external-secrets (namespace external-secrets) ---')) ?? '';
     for (const name of Object.values(names)) expect(logs).toContain(`log line of ${name}`);
     expect(logs).not.toContain('not ours');
   });

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startKubeDouble, type KubeDouble } from '../../support/kube-double.js';
-import { KubectlOnKubeDouble } from '../../support/kubectl-on-kube-double.js';
+import { describe, expect, it } from 'vitest';
+import { useDoctorOnKubeDouble } from '../../support/doctor-on-kube-double.js';
 import { defaultStackConfig } from '../../../src/stack/config/normalize.js';
-import { createStackContext, type StackContext } from '../../../src/stack/bootstrap/context.js';
+import type { StackContext } from '../../../src/stack/bootstrap/context.js';
 import { componentChecks } from '../../../src/stack/health.js';
 import { printDiagnostics } from '../../../src/stack/bootstrap/diagnostics.js';
-import { SecretRegistry } from '../../../src/errors/redact.js';
-import type { StackConfig } from '../../../src/stack/stack-config.js';
-import type { StackState } from '../../../src/stack/state.js';
 
 /**
  * A Reloader pod as chart 2.2.16 labels it for a release: "reloader-labels.chart" in
@@ -35,35 +31,10 @@ const PODS = '/api/v1/namespaces/reloader/pods';
 const SELECTOR = 'app.kubernetes.io/name=reloader,app.kubernetes.io/instance=reloader';
 
 describe("doctor and diagnostics find Stakater Reloader's pods by the chart's labels (kube double)", () => {
-  let double: KubeDouble;
-  let runner: KubectlOnKubeDouble;
-  let logged: string[];
-  beforeEach(async () => {
-    double = await startKubeDouble();
-    runner = new KubectlOnKubeDouble(double);
-    logged = [];
-  });
-  afterEach(async () => double.close());
-
-  function context(cfg: StackConfig = defaultStackConfig(), previous?: Partial<StackState>): StackContext {
-    const prior = previous ? {
-      version: 1, mode: 'kind', clusterName: 'vaultctl', kubeContext: 'kind-vaultctl', createdCluster: true, namespaces: [], releases: [],
-      hostPorts: {}, vault: { kind: 'nodeport', url: '' }, app: { namespace: 'vaultctl-demo' }, updatedAt: '', ...previous,
-    } as StackState : undefined;
-    return createStackContext({
-      cfg, runner, secrets: new SecretRegistry(), log: (l) => logged.push(l), previous: prior,
-      io: {
-        createVaultApi: () => { throw new Error('no Vault in this test'); },
-        sleep: async () => {}, now: () => 0, packageFile: (p) => p, readDemoAppBundle: async () => '',
-      },
-    });
-  }
+  const d = useDoctorOnKubeDouble();
+  const context = d.context;
   const titles = (ctx: StackContext) => componentChecks(ctx).map((c) => c.title);
-  const reloaderCheck = (ctx: StackContext) => {
-    const check = componentChecks(ctx).find((c) => c.title.startsWith('Stakater Reloader '));
-    if (!check) throw new Error('doctor has no Reloader check');
-    return check;
-  };
+  const reloaderCheck = (ctx: StackContext) => d.check(ctx, 'Stakater Reloader ');
 
   it('checks the reloader the state records, else the configured one, never both', () => {
     expect(titles(context()).filter((t) => /Wave|Reloader/.test(t))).toEqual(['Wave wave: pods ready']);
@@ -76,20 +47,20 @@ describe("doctor and diagnostics find Stakater Reloader's pods by the chart's la
   it("finds the lab's release's pods, not another release's in the namespace, and names a pod that is not Ready", async () => {
     const ctx = context(undefined, { reloader: 'stakater' });
     expect(await reloaderCheck(ctx).run(ctx)).toEqual({ ok: false, detail: `no pods match ${SELECTOR}` });
-    double.put(PODS, reloaderPod('reloader', 'reloader-reloader-7c9d8b6f5-k2j4m', true));
-    double.put(PODS, reloaderPod('reloader-canary', 'reloader-canary-reloader-6b5-xxxxx', false));
+    d.double.put(PODS, reloaderPod('reloader', 'reloader-reloader-7c9d8b6f5-k2j4m', true));
+    d.double.put(PODS, reloaderPod('reloader-canary', 'reloader-canary-reloader-6b5-xxxxx', false));
     expect(await reloaderCheck(ctx).run(ctx)).toEqual({ ok: true, detail: '1 ready' });
-    expect(runner.lines).toContain(`kubectl --context kind-vaultctl get pods --namespace reloader --selector ${SELECTOR} --ignore-not-found --output json`);
-    double.put(PODS, reloaderPod('reloader', 'reloader-reloader-7c9d8b6f5-zz9yy', false));
+    expect(d.runner.lines).toContain(`kubectl --context kind-vaultctl get pods --namespace reloader --selector ${SELECTOR} --ignore-not-found --output json`);
+    d.double.put(PODS, reloaderPod('reloader', 'reloader-reloader-7c9d8b6f5-zz9yy', false));
     expect(await reloaderCheck(ctx).run(ctx)).toEqual({ ok: false, detail: 'not ready: reloader-reloader-7c9d8b6f5-zz9yy' });
   });
 
   it("a failed Reloader step prints the Reloader pod's logs", async () => {
-    double.put(PODS, reloaderPod('reloader', 'reloader-reloader-7c9d8b6f5-k2j4m', false));
-    runner.podLogs.set('reloader-reloader-7c9d8b6f5-k2j4m', ['time="2026-11-30T10:00:00Z" level=info msg="Environment: Kubernetes"',
+    d.double.put(PODS, reloaderPod('reloader', 'reloader-reloader-7c9d8b6f5-k2j4m', false));
+    d.runner.podLogs.set('reloader-reloader-7c9d8b6f5-k2j4m', ['time="2026-11-30T10:00:00Z" level=info msg="Environment: Kubernetes"',
       'time="2026-11-30T10:00:01Z" level=fatal msg="secrets is forbidden"']);
     await printDiagnostics(context({ ...defaultStackConfig(), reloader: 'stakater' }), 'reloader');
-    const logs = logged.find((l) => l.startsWith(`--- logs of ${SELECTOR} (namespace reloader) ---`));
+    const logs = d.logged.find((l) => l.startsWith(`--- logs of ${SELECTOR} (namespace reloader) ---`));
     expect(logs).toContain('  [pod/reloader-reloader-7c9d8b6f5-k2j4m/reloader-reloader] time="2026-11-30T10:00:01Z" level=fatal msg="secrets is forbidden"');
   });
 });
