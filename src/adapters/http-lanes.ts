@@ -1,12 +1,15 @@
 import { UsageError } from '../errors/errors.js';
-import { deadline, Http1Lane, type Deadline, type LaneResult } from './http1-lane.js';
+import { connectTo, deadline, Http1Lane, type Connector, type Deadline, type LaneResult } from './http1-lane.js';
 
 export type { LaneResult };
 
 /** Options of a {@link LanePool}. */
 export interface LanePoolOptions {
+  /** The URL's host and port: the request's Host header, and where connections go unless `connect` says otherwise. */
   host: string;
   port: number;
+  /** How a new connection is opened (default: to host:port). */
+  connect?: Connector;
   /** Kept-alive connections kept open between requests (the pool size). */
   connections: number;
   /** Most requests in flight at once (waiting for a connection or on one); also the most connections. */
@@ -55,9 +58,11 @@ export class LanePool {
   private dialing = 0;
   private closed = false;
   private readonly sweep: NodeJS.Timeout;
+  private readonly connect: Connector;
 
   constructor(private readonly opts: LanePoolOptions) {
     this.bytes = requestBytes(opts);
+    this.connect = opts.connect ?? connectTo(opts.host, opts.port);
     if (opts.keepAlive) for (let i = 0; i < opts.connections; i++) this.idle.push(this.newLane());
     this.sweep = setInterval(() => this.closeIdleExtras(), EXTRA_IDLE_MS / 2);
     this.sweep.unref();
@@ -108,7 +113,7 @@ export class LanePool {
   }
 
   private newLane(dialled = false): Http1Lane {
-    return new Http1Lane(this.opts.host, this.opts.port, this.opts.readBody, (lane) => {
+    return new Http1Lane(this.connect, this.opts.readBody, (lane) => {
       if (dialled) this.dialing--;
       dialled = false;
       this.release(lane);

@@ -26,6 +26,21 @@ export function deadline(ms: number, fn: () => void): Deadline {
   return { clear: () => clearTimeout(timer) };
 }
 
+/**
+ * Opens one client connection, or returns undefined when there is nowhere to connect: a Service
+ * with no endpoints, whose connections kube-proxy refuses (its REJECT rule), so the request fails
+ * as ECONNREFUSED without a socket.
+ */
+export type Connector = () => net.Socket | undefined;
+
+/** Connects to one host and port (what the URL names: the Service). */
+export function connectTo(host: string, port: number): Connector {
+  return () => net.connect({ host, port });
+}
+
+/** The failure of a connection that had nowhere to go (see {@link Connector}). */
+const REFUSED: LaneResult = { ok: false, timedOut: false, code: 'ECONNREFUSED', message: 'connection refused: the Service has no endpoints' };
+
 /** What one request got: a response, or an error (a connection error, a timeout, a broken response). */
 export type LaneResult =
   | { ok: true; response: ParsedResponse }
@@ -43,7 +58,7 @@ export class Http1Lane {
   private current: { done: (r: LaneResult) => void; timer: Deadline } | undefined;
   private readonly parser: Http1ResponseParser;
 
-  constructor(private readonly host: string, private readonly port: number, keepBody: boolean,
+  constructor(private readonly connect: Connector, keepBody: boolean,
     /** Called when a connection opened by dial() is up (or failed), with no request on it. */
     private readonly onReady: (lane: Http1Lane) => void = () => {}) {
     this.parser = new Http1ResponseParser(keepBody, (r) => this.complete(r));
@@ -55,8 +70,9 @@ export class Http1Lane {
 
   /** Opens a connection ahead of any request; onReady follows. */
   dial(): void {
-    if (!this.socket) this.open();
-    else if (this.connected) queueMicrotask(() => this.onReady(this));
+    if (!this.socket) {
+      if (!this.open()) queueMicrotask(() => this.onReady(this));
+    } else if (this.connected) queueMicrotask(() => this.onReady(this));
   }
 
   /** Writes one request; `done` is called exactly once unless destroy() comes first. */
@@ -64,8 +80,8 @@ export class Http1Lane {
     if (this.current) throw new Error('lane busy');
     const timer = deadline(timeoutMs, () => this.fail({ ok: false, timedOut: true, message: 'timed out' }));
     this.current = { done, timer };
-    if (!this.socket) this.open();
-    this.socket!.write(bytes);
+    if (this.socket || this.open()) this.socket!.write(bytes);
+    else queueMicrotask(() => this.fail(REFUSED));
   }
 
   /** Closes the connection; a request in flight gets no callback. */
@@ -75,8 +91,10 @@ export class Http1Lane {
     this.drop();
   }
 
-  private open(): void {
-    const s = net.connect({ host: this.host, port: this.port });
+  /** Opens a connection; false when the connector had nowhere to connect. */
+  private open(): boolean {
+    const s = this.connect();
+    if (!s) return false;
     this.socket = s;
     this.connected = false;
     this.parser.reset();
@@ -108,6 +126,7 @@ export class Http1Lane {
     s.on('close', () => {
       if (s === this.socket) this.drop();
     });
+    return true;
   }
 
   private complete(r: ParsedResponse): void {

@@ -7,6 +7,7 @@ import type { LoadGenerator, LoadPlan, LoadRunOptions, LoadSummary } from '../po
 import type { OutcomeSink } from '../ports/outcomes.js';
 import { LanePool, type LaneResult } from './http-lanes.js';
 import { CLOSED_BEFORE_RESPONSE } from './http1-lane.js';
+import { connectToEndpoints } from './endpoint-connect.js';
 
 /**
  * Open-model load (k6's constant-arrival-rate, wrk2): request i starts at t0 + i/rate whatever
@@ -30,9 +31,10 @@ export const openModelLoad: LoadGenerator = {
 };
 
 function runOpen(plan: LoadPlan, rate: number, url: URL, sink: OutcomeSink,
-  { now, signal, startMs, part }: LoadRunOptions): Promise<LoadSummary> {
+  { now, signal, startMs, part, endpoints }: LoadRunOptions): Promise<LoadSummary> {
   const schedule = new ArrivalSchedule(startMs ?? now(), rate, plan.durationMs, part);
   const pool = new LanePool({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80),
+    ...(endpoints ? { connect: connectToEndpoints(endpoints) } : {}),
     connections: plan.connections, maxInFlight: plan.maxInFlight, keepAlive: plan.keepAlive,
     readBody: plan.success.bodyIncludes !== undefined || plan.success.bodyExcludes !== undefined,
     request: { method: plan.request.method, path: url.pathname.replace(/\/$/, '') + plan.request.path,

@@ -3,7 +3,7 @@ import { mergeWorkers, waiter, workerPlan, type WorkerLink } from '../load/worke
 import { clockOffset, epochNow as epoch, MAX_MESSAGE_CHARS, type ToWorker, type WorkerMessage } from '../load/worker-protocol.js';
 import { LineBuffer } from '../runtime/line-buffer.js';
 import { withTimeout } from '../runtime/timers.js';
-import type { LoadGenerator } from '../ports/load.js';
+import type { LoadGenerator, ServiceEndpoints } from '../ports/load.js';
 import type { ProcessSpawner, SpawnedProcess } from '../ports/process-spawner.js';
 
 /** What a pool of local load workers needs. */
@@ -20,6 +20,11 @@ export interface WorkerPoolOptions {
   stallMs?: number;
   /** How long the workers may take to start and answer the clock pings; default 10 s. */
   readyTimeoutMs?: number;
+  /**
+   * The Service's endpoints (kube-proxy mode): each worker then routes its own connections to them,
+   * told of every change, and this process carries no load bytes. Absent: workers send to the URL.
+   */
+  endpoints?: ServiceEndpoints;
 }
 
 /** A worker process: its link, its process and its measured clock offset. */
@@ -67,6 +72,10 @@ export function workerPoolLoad(o: WorkerPoolOptions): LoadGenerator {
       if (!merge || !layout) throw new Error('load workers send binned outcomes: the sink must merge them');
       const ws = pool ?? await start(opts.now);
       pool = undefined;
+      // Every worker hears of each endpoint change at once, as every node's kube-proxy does.
+      const unwatch = o.endpoints?.watch((ports) => {
+        for (const w of ws) tell(w, { endpoints: [...ports] });
+      });
       try {
         const startMs = opts.startMs ?? opts.now();
         // The run clock's zero on vaultctl's epoch clock; each worker gets it on its own (offset) clock.
@@ -75,12 +84,13 @@ export function workerPoolLoad(o: WorkerPoolOptions): LoadGenerator {
         for (const w of ws) {
           w.messages = [];
           tell(w, { start: { plan: share, part: { index: w.index, of: ws.length }, startMs, zeroEpoch: zero + w.offsetMs,
-            layout, flushMs: o.flushMs ?? 200 } });
+            layout, flushMs: o.flushMs ?? 200, ...(o.endpoints ? { endpoints: [...o.endpoints.ports()] } : {}) } });
           w.lastWordAt = opts.now();
         }
         return await mergeWorkers(ws, { plan, startMs, sink, merge, now: opts.now, signal: opts.signal, events: opts.events,
           stallMs: o.stallMs ?? 3000 });
       } finally {
+        unwatch?.();
         await stopAll(ws);
       }
     },

@@ -108,10 +108,10 @@ export function createCliDeps(): CliDeps {
           },
         }),
         createVaultApi: lazyVaultApi,
-        loadWorkers: ({ spawner, workers }) => {
+        loadWorkers: ({ spawner, workers, endpoints }) => {
           const bundle = join(packageRoot, 'dist', 'load-worker', 'bundle.cjs');
           if (!existsSync(bundle)) throw new BugError(`the load worker is not built (${bundle}); run \`npm run build\``);
-          return workerPoolLoad({ spawner, workers, argv: [process.execPath, bundle], env: { PATH: process.env.PATH ?? '' } });
+          return workerPoolLoad({ spawner, workers, endpoints, argv: [process.execPath, bundle], env: { PATH: process.env.PATH ?? '' } });
         },
         demoAppCommand: () => {
           const app = join(packageRoot, 'dist', 'demo-app', 'server.js');

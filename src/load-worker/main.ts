@@ -16,6 +16,8 @@ const send = (m: WorkerMessage, then?: () => void): void => {
 
 const stop = new AbortController();
 let started = false;
+/** The Service's endpoints as vaultctl last told them (local target, kube-proxy mode). */
+let endpoints: readonly number[] = [];
 
 async function run(start: WorkerStart): Promise<void> {
   started = true;
@@ -27,7 +29,9 @@ async function run(start: WorkerStart): Promise<void> {
   };
   const timer = setInterval(flush, start.flushMs);
   try {
-    const summary = await openModelLoad.run(start.plan, rec, { now, signal: stop.signal, startMs: start.startMs, part: start.part });
+    if (start.endpoints) endpoints = start.endpoints;
+    const summary = await openModelLoad.run(start.plan, rec, { now, signal: stop.signal, startMs: start.startMs, part: start.part,
+      ...(start.endpoints ? { endpoints: () => endpoints } : {}) });
     clearInterval(timer);
     flush();
     send({ w: 'done', recorded: rec.recorded, summary }, () => process.exit(0));
@@ -40,6 +44,7 @@ async function run(start: WorkerStart): Promise<void> {
 
 function onMessage(m: ToWorker): void {
   if ('ping' in m) send({ w: 'pong', ping: m.ping, epoch: epoch() });
+  else if ('endpoints' in m) endpoints = m.endpoints;
   else if ('start' in m && !started) void run(m.start);
 }
 

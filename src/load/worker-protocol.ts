@@ -10,6 +10,7 @@ import type { OutcomeChunk } from '../ports/outcomes.js';
  *   vaultctl→ {"ping":<its epoch>}                      a few times: the clock offset
  *   worker  → {"w":"pong","ping","epoch"}
  *   vaultctl→ {"start":WorkerStart}                     the plan, the share and the run clock
+ *   vaultctl→ {"endpoints":[ports]}                     the Service's endpoints changed (local, kube-proxy mode)
  *   worker  → {"w":"chunk","t","recorded","chunk"?}     every flushMs: binned outcomes, and a heartbeat
  *   worker  → {"w":"done","recorded","summary"}         the schedule ended; it exits 0
  *
@@ -35,10 +36,17 @@ export interface WorkerStart {
   layout: { binMs: number; latencyBinMs: number };
   /** How often the worker flushes its outcomes (each flush is also a heartbeat). */
   flushMs: number;
+  /**
+   * Local target, kube-proxy mode: the Service's endpoints (loopback ports) at the start. The
+   * worker then routes each new connection itself, as its node's kube-proxy would, and hears of
+   * every change in `endpoints` messages. Absent: it connects to the plan's URL (the l7 proxy; on
+   * Kubernetes, the Service, through the cluster's own kube-proxy).
+   */
+  endpoints?: number[];
 }
 
 /** Messages to a worker. */
-export type ToWorker = { ping: number } | { start: WorkerStart };
+export type ToWorker = { ping: number } | { start: WorkerStart } | { endpoints: number[] };
 
 /**
  * The offset of a worker's clock from vaultctl's, from ping round trips (NTP's rule: assume the

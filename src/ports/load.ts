@@ -68,6 +68,23 @@ export interface LoadRunOptions {
   part?: SchedulePart;
   /** Where a generator records what happens to it (a load worker lost). */
   events?: EventSink;
+  /**
+   * The Service's endpoints now (loopback ports): when given, each new connection goes to one of
+   * them picked at random, as a node's kube-proxy routes it, instead of to the URL; the URL stays
+   * the requests' Host. A load worker of the local target gets them (see {@link ServiceEndpoints}).
+   */
+  endpoints?: () => readonly number[];
+}
+
+/**
+ * The local Service's endpoints as every node's kube-proxy learns them (kube-proxy mode only):
+ * the loopback ports of the ready replicas, and their changes. Load workers route their own
+ * connections with them, each worker a node of its own, so vaultctl's process carries no load bytes.
+ */
+export interface ServiceEndpoints {
+  ports(): readonly number[];
+  /** Calls `onChange` with the new ports after every change, until the returned function is called. */
+  watch(onChange: (ports: readonly number[]) => void): () => void;
 }
 
 /** A load generator (autocannon). Outcomes stream to the sink; the promise ends with the run. */

@@ -1,3 +1,4 @@
+import type { ServiceEndpoints } from '../../ports/load.js';
 import type { ServiceProxy } from './service-proxy.js';
 
 /**
@@ -7,6 +8,7 @@ import type { ServiceProxy } from './service-proxy.js';
  */
 export class EndpointSet {
   private readonly byId = new Map<string, number>();
+  private readonly watchers = new Set<(ports: readonly number[]) => void>();
   ports: readonly number[] = [];
 
   constructor(private readonly log: (line: string) => void, private readonly onChange: () => void = () => {}) {}
@@ -30,6 +32,17 @@ export class EndpointSet {
     return { add: (id, port) => this.add(id, port), remove: (id) => this.remove(id), backends: () => this.ids() };
   }
 
+  /** The ports and their changes, for clients that route their own connections (load workers). */
+  feed(): ServiceEndpoints {
+    return {
+      ports: () => this.ports,
+      watch: (onChange) => {
+        this.watchers.add(onChange);
+        return () => { this.watchers.delete(onChange); };
+      },
+    };
+  }
+
   /** Endpoint ids, in routing order. */
   ids(): string[] {
     return [...this.byId.keys()];
@@ -38,5 +51,6 @@ export class EndpointSet {
   private changed(): void {
     this.ports = [...this.byId.values()];
     this.onChange();
+    for (const w of this.watchers) w(this.ports);
   }
 }

@@ -3,7 +3,7 @@ import type { VaultApi } from '../../ports/vault.js';
 import type { SecretRegistry } from '../../errors/redact.js';
 import type { ProcessSpawner } from '../../ports/process-spawner.js';
 import type { RunLedger } from '../../runtime/run-ledger.js';
-import type { LoadGenerator } from '../../ports/load.js';
+import type { LoadGenerator, ServiceEndpoints } from '../../ports/load.js';
 
 /** A Vault the local target can use, and how to let go of it. */
 export interface VaultEndpoint {
@@ -30,5 +30,5 @@ export interface LocalTargetDeps {
   /** argv that starts one replica of the demo app. */
   demoAppCommand(): string[];
   /** Load sent by `workers` worker processes started with `spawner` (issue 13). */
-  loadWorkers(o: { spawner: ProcessSpawner; workers: number }): LoadGenerator;
+  loadWorkers(o: { spawner: ProcessSpawner; workers: number; endpoints?: ServiceEndpoints }): LoadGenerator;
 }

@@ -77,12 +77,13 @@ async function startReplicas(ctx: LocalContext, stack: LocalStack, db: DatabaseW
   const workers = loadWorkerCount(s.load.workers, availableParallelism(), s.load.rate);
   if (workers > 0) {
     ctx.reporter.info(`• Load workers: ${workers === 1 ? '1 process sends the schedule' : `${workers} processes send the schedule between them`}; ` +
-      'this one merges their outcomes');
+      'this one merges their outcomes' +
+      (stack.proxy.endpoints ? ', and each routes its own connections to the replicas, as its node\'s kube-proxy would' : ''));
   }
   const running: RunningWorkload = {
     url: stack.proxy.url,
     signal: run.signal,
-    ...(workers > 0 ? { load: ctx.deps.loadWorkers({ spawner: stack.spawner, workers }) } : {}),
+    ...(workers > 0 ? { load: ctx.deps.loadWorkers({ spawner: stack.spawner, workers, endpoints: stack.proxy.endpoints }) } : {}),
     counts: () => supervisor.counts(),
     // The strategy plans its own new credentials and renewals; `at` and `revoke` come from the shared schedule.
     rotations: (measureFromMs) => {

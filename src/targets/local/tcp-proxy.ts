@@ -136,6 +136,7 @@ export async function startTcpProxy(opts: TcpProxyOptions = {}): Promise<TcpServ
     url,
     port,
     ...endpoints.serviceMethods(),
+    endpoints: endpoints.feed(),
     connections: () => clients.size,
     accepting: () => server !== undefined && !looping,
     close() {
