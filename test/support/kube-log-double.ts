@@ -37,7 +37,7 @@ export function createLogStore(): LogStore {
   const logs = new Map<string, Line[]>();
   const followers = new Set<Follower>();
   const keyOf = (ns: string, pod: string, container: string) => `${ns}/${pod}/${container}`;
-  const ofPod = (f: Follower, ns?: string, pod?: string) => ns === undefined || f.key.startsWith(`${ns}/${pod}/`);
+  const ofPod = (f: Follower, ns?: string, pod?: string) => ns === undefined || f.key.startsWith(pod === undefined ? `${ns}/` : `${ns}/${pod}/`);
   const write = (f: Follower, l: Line) => {
     if (l.at >= f.since) f.res.write(`${f.timestamps ? `${rfc3339Nano(l.at)} ` : ''}${l.text}\n`);
   };

@@ -6,6 +6,7 @@ import type { LoadGenerator } from '../../ports/load.js';
 import { KubeApiError, type KubeApi, type KubePod } from '../../ports/kube.js';
 import { LOAD_RUN_LABEL, LOAD_WORKER_CONTAINER, loadWorkerConfigMap, loadWorkerJob, type LoadJobSpec } from './load-job.js';
 import { abortableSleep } from '../../runtime/timers.js';
+import { LogCursor } from './app-log-lines.js';
 
 /** What the load Job of a run needs. */
 export interface JobLoadOptions {
@@ -35,6 +36,10 @@ export interface JobLoadOptions {
 /** A worker pod: its link, fed by its log. */
 interface PodWorker extends WorkerLink {
   pod?: string;
+  /** The pod's phase at the last poll. */
+  phase?: string;
+  /** Its `done` line came: the log has nothing more to say. */
+  said?: boolean;
   end?: string;
 }
 
@@ -94,6 +99,7 @@ export function jobLoad(o: JobLoadOptions): LoadGenerator {
           return;
         }
         if (w.end !== undefined) return;
+        if (m.w === 'done') w.said = true;
         const t = opts.now();
         if (m.w === 'chunk' && m.t - t > SKEW_WARNING_MS && !skewWarned) {
           skewWarned = true;
@@ -144,9 +150,10 @@ async function watchPods(o: JobLoadOptions, job: string, links: PodWorker[], onL
         const i = indexOf(pod);
         const w = i === undefined ? undefined : links[i];
         if (!w || (w.pod !== undefined && w.pod !== pod.metadata.name)) continue;
+        w.phase = pod.status?.phase;
         if (w.pod === undefined && (pod.status?.phase === 'Running' || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')) {
           w.pod = pod.metadata.name;
-          follows.push(follow(o, w, (line) => onLine(w, line), signal));
+          follows.push(follow(o, w, (line) => onLine(w, line), signal, sleep));
         }
         if (pod.status?.phase === 'Failed' && w.end === undefined) {
           w.end = `pod ${pod.metadata.name} failed`;
@@ -167,13 +174,35 @@ async function watchPods(o: JobLoadOptions, job: string, links: PodWorker[], onL
   await Promise.allSettled(follows);
 }
 
-/** Follows one pod's worker log from its first line; when it ends, the worker said all it will say. */
-async function follow(o: JobLoadOptions, w: PodWorker, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
-  try {
-    await o.kube.followLog(o.namespace, w.pod!, LOAD_WORKER_CONTAINER, { signal }, onLine);
-  } catch (err) {
-    if (signal.aborted) return;
-    if (!(err instanceof KubeApiError && err.status === 404)) o.log(`the log of load pod ${w.pod} ended (${(err as Error).message})`);
+/**
+ * Follows one pod's worker log from its first line. A stream that ends while the pod still runs
+ * and before its `done` line was cut (an API server or kubelet restart, a proxy's idle timeout): it
+ * is followed again from the last line read (LogCursor: timestamps on, each line delivered once),
+ * so a healthy worker is never lost to a cut stream. Once the pod has finished, the stream of its
+ * whole log ends for good; without `done` the worker said all it will say.
+ */
+async function follow(o: JobLoadOptions, w: PodWorker, onLine: (line: string) => void, signal: AbortSignal,
+  sleep: (ms: number, s: AbortSignal) => Promise<void>): Promise<void> {
+  const cursor = new LogCursor();
+  for (;;) {
+    // Read before the follow: a pod seen finished before it began has its whole log in this stream.
+    const finished = w.phase === 'Succeeded' || w.phase === 'Failed';
+    try {
+      cursor.restart();
+      const sinceTime = cursor.sinceTime();
+      await o.kube.followLog(o.namespace, w.pod!, LOAD_WORKER_CONTAINER, { signal, timestamps: true, ...(sinceTime ? { sinceTime } : {}) },
+        (line) => {
+          const text = cursor.take(line);
+          if (text !== undefined) onLine(text);
+        });
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err instanceof KubeApiError && err.status === 404) break;
+      o.log(`the log of load pod ${w.pod} ended (${(err as Error).message})`);
+    }
+    if (signal.aborted || w.said || w.end !== undefined || finished) break;
+    o.log(`the log of load pod ${w.pod} was cut while it runs; following it again from its last line`);
+    await sleep(RESUME_MS, signal).catch(() => {});
   }
   if (!signal.aborted && w.end === undefined) {
     // A `done` line, if it came, is already queued: the merge reads it before it checks `ended`.
@@ -181,6 +210,9 @@ async function follow(o: JobLoadOptions, w: PodWorker, onLine: (line: string) =>
     w.wake();
   }
 }
+
+/** The wait before following a cut log again (the pods' poll tells meanwhile whether the pod finished). */
+const RESUME_MS = 200;
 
 /** Deletes load Jobs (and their ConfigMaps) of other runs in the namespace: what a killed vaultctl left. */
 async function removeLeftovers(o: JobLoadOptions, runId: string): Promise<void> {

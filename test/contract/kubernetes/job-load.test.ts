@@ -88,6 +88,29 @@ describe('load workers as an indexed Job, read through pod logs', () => {
     expect(k.requests.filter((r) => r.path.endsWith('/log')).map((r) => r.query.get('container'))).toEqual(['load-worker', 'load-worker']);
   }, 30_000);
 
+  it('a log stream cut while its pod runs is followed again from its last line: no worker lost, no chunk twice', async () => {
+    playJobController();
+    // The API server ends every follow twice during the load, as a restart or an idle timeout would.
+    const cuts: number[] = [];
+    const cutter = setInterval(() => { if (cuts.length < 2) { const n = k.closeLogs(NS); if (n > 0) cuts.push(n); } }, 700);
+    try {
+      const { summary, recorder, events } = await runJob(2);
+      expect(cuts).toEqual([2, 2]);
+      expect(events).toEqual([]);
+      expect(summary).toMatchObject({ scheduled: 400, workers: 2, notSent: 0 });
+      // Each outcome merged once: a chunk replayed by the resumed stream would count beyond the schedule.
+      expect(recorder.snapshot().requests).toBe(400);
+      expect(recorder.snapshot().byKind.ok).toBe(400);
+    } finally {
+      clearInterval(cutter);
+    }
+    const follows = k.requests.filter((r) => r.path.endsWith('/log'));
+    expect(follows.length).toBeGreaterThanOrEqual(6);
+    expect(follows.every((r) => r.query.get('timestamps') === 'true')).toBe(true);
+    // Resumed from the second of the last line read, not from the log's start.
+    expect(follows.filter((r) => r.query.has('sinceTime')).length).toBeGreaterThanOrEqual(4);
+  }, 30_000);
+
   it('a pod that fails is a lost worker: its share not_sent (worker_lost), the other merged', async () => {
     playJobController([1]);
     const { summary, recorder, events } = await runJob(2);
