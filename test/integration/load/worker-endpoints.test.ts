@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { createNodeProcessSpawner } from '../../../src/adapters/node-process-spawner.js';
 import { openModelLoad } from '../../../src/adapters/open-model-load.js';
 import { workerPoolLoad } from '../../../src/adapters/worker-pool-load.js';
-import type { LoadGenerator, LoadPlan } from '../../../src/ports/load.js';
+import type { LoadGenerator, LoadPlan, ServiceEndpoints } from '../../../src/ports/load.js';
 import type { SpawnedProcess } from '../../../src/ports/process-spawner.js';
 import { TimelineRecorder } from '../../../src/recorder/timeline-recorder.js';
 import { openRunLedger } from '../../../src/runtime/run-ledger.js';
-import { startTcpProxy, type TcpServiceProxy } from '../../../src/targets/local/tcp-proxy.js';
+import { startTcpProxy } from '../../../src/targets/local/tcp-proxy.js';
 import { repoRoot } from '../../support/cli-harness.js';
 
 /*
@@ -48,15 +48,13 @@ async function replica(now: () => number) {
   return { port: (server.address() as AddressInfo).port, seen, drain: (on: boolean) => { draining = on; } };
 }
 
-function workers(n: number): LoadGenerator {
+function workers(n: number, endpoints: ServiceEndpoints | undefined): LoadGenerator {
   const real = createNodeProcessSpawner(openRunLedger(join(dir, 'runs')));
   return workerPoolLoad({
     spawner: { spawn: (req) => { const p = real.spawn(req); spawned.push(p); return p; } },
-    workers: n, argv: [process.execPath, BUNDLE], env: { PATH: process.env.PATH ?? '' }, endpoints: proxyNow!.endpoints,
+    workers: n, argv: [process.execPath, BUNDLE], env: { PATH: process.env.PATH ?? '' }, endpoints,
   });
 }
-
-let proxyNow: TcpServiceProxy | undefined;
 
 const plan = (url: string, durationMs: number): LoadPlan => ({
   url, rate: RATE, connections: 8, maxInFlight: RATE, keepAlive: true, durationMs, timeoutMs: 1000,
@@ -70,14 +68,13 @@ describe('load workers route their own connections to the Service\'s endpoints',
     const t0 = performance.now();
     const now = () => performance.now() - t0;
     const proxy = await startTcpProxy();
-    proxyNow = proxy;
     closers.push(() => proxy.close());
     const a = await replica(now);
     const b = await replica(now);
     proxy.add('a', a.port);
     proxy.add('b', b.port);
 
-    const gen = workers(2);
+    const gen = workers(2, proxy.endpoints);
     const p = plan(proxy.url, 4000);
     await gen.prepare!(p, { now });
     const startMs = Math.ceil(now() / 10) * 10 + 100;
