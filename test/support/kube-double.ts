@@ -51,9 +51,9 @@ export interface KubeDouble {
   watchesOpened(collection: string): number;
   /** Appends a line to a container's log (`at`: epoch ms, default now); open follows get it. */
   appendLog(namespace: string, pod: string, container: string, line: string, at?: number): void;
-  /** Ends the open log follows (of one pod when given) like an API server closing them; returns how many. */
   /** Pod logs answer 403 from now on, as for a user whose RBAC lacks `pods/log`. */
   forbidLogs(): void;
+  /** Ends the open log follows (of a namespace, or one pod, when given) like an API server closing them; returns how many. */
   closeLogs(namespace?: string, pod?: string): number;
   /** Log follows open now (of one pod when given). */
   openLogs(namespace?: string, pod?: string): number;

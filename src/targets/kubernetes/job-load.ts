@@ -197,7 +197,11 @@ async function follow(o: JobLoadOptions, w: PodWorker, onLine: (line: string) =>
         });
     } catch (err) {
       if (signal.aborted) return;
-      if (err instanceof KubeApiError && err.status === 404) break;
+      // Gone (404) or refused (RBAC without pods/log): following again would not help.
+      if (err instanceof KubeApiError && [401, 403, 404].includes(err.status ?? 0)) {
+        if (err.status !== 404) o.log(`the log of load pod ${w.pod} cannot be read (${err.message})`);
+        break;
+      }
       o.log(`the log of load pod ${w.pod} ended (${(err as Error).message})`);
     }
     if (signal.aborted || w.said || w.end !== undefined || finished) break;

@@ -111,6 +111,15 @@ describe('load workers as an indexed Job, read through pod logs', () => {
     expect(follows.filter((r) => r.query.has('sinceTime')).length).toBeGreaterThanOrEqual(4);
   }, 30_000);
 
+  it('pod logs the API refuses (RBAC without pods/log): each worker lost, its log not asked for again', async () => {
+    playJobController();
+    k.forbidLogs();
+    const { summary, events } = await runJob(2);
+    expect(events.filter((e) => e.type === 'load_worker_lost')).toHaveLength(2);
+    expect(summary).toMatchObject({ scheduled: 400, workers: 2, workersLost: 2 });
+    expect(k.requests.filter((r) => r.path.endsWith('/log'))).toHaveLength(2);
+  }, 30_000);
+
   it('a pod that fails is a lost worker: its share not_sent (worker_lost), the other merged', async () => {
     playJobController([1]);
     const { summary, recorder, events } = await runJob(2);
