@@ -1,6 +1,7 @@
 import type { EventSink } from '../../ports/events.js';
 import { KubeApiError, type KubeApi, type KubeLogOptions, type KubePod } from '../../ports/kube.js';
-import { LogCursor, parseAppLine } from './app-log-lines.js';
+import { parseAppLine } from './app-log-lines.js';
+import { followFromCursor, LogCursor } from './log-cursor.js';
 import { startWatchLoop, type Backoff } from './watch-loop.js';
 import { abortableSleep } from '../../runtime/timers.js';
 
@@ -114,13 +115,10 @@ export function startAppLogWatch(o: AppLogWatchOptions): AppLogWatch {
     while (!podSignal.aborted) {
       let delivered = 0;
       try {
-        const opts = startOf(f);
+        const from = startOf(f);
         f.firstFollowAt ??= o.now();
-        f.cursor.restart();
         follows++;
-        await o.kube.followLog(ns, name, o.container, { ...opts, timestamps: true, signal: podSignal }, (line) => {
-          const text = f.cursor.take(line);
-          if (text === undefined) return;
+        await followFromCursor(o.kube, { namespace: ns, pod: name, container: o.container }, f.cursor, { signal: podSignal, from }, (text) => {
           delivered++;
           handle(name, text);
         });
@@ -145,10 +143,8 @@ export function startAppLogWatch(o: AppLogWatchOptions): AppLogWatch {
     following--;
   }
 
-  /** Where the next follow starts: after the last line seen, else from the start or from when we began. */
+  /** Where a follow starts before any line was read (after one, the cursor says): from the start or from when we began. */
   function startOf(f: Followed): Omit<KubeLogOptions, 'signal'> {
-    const sinceTime = f.cursor.sinceTime();
-    if (sinceTime) return { sinceTime };
     if (f.fromStart) return {};
     if (f.firstFollowAt === undefined) return { tailLines: 0 };
     // No line yet since we began: the lines of the time since (whole seconds, at least one).

@@ -6,7 +6,7 @@ import type { LoadGenerator } from '../../ports/load.js';
 import { KubeApiError, type KubeApi, type KubePod } from '../../ports/kube.js';
 import { LOAD_RUN_LABEL, LOAD_WORKER_CONTAINER, loadWorkerConfigMap, loadWorkerJob, type LoadJobSpec } from './load-job.js';
 import { abortableSleep } from '../../runtime/timers.js';
-import { LogCursor } from './app-log-lines.js';
+import { followFromCursor, LogCursor } from './log-cursor.js';
 
 /** What the load Job of a run needs. */
 export interface JobLoadOptions {
@@ -177,7 +177,7 @@ async function watchPods(o: JobLoadOptions, job: string, links: PodWorker[], onL
 /**
  * Follows one pod's worker log from its first line. A stream that ends while the pod still runs
  * and before its `done` line was cut (an API server or kubelet restart, a proxy's idle timeout): it
- * is followed again from the last line read (LogCursor: timestamps on, each line delivered once),
+ * is followed again from the last line read (log-cursor.ts: each line delivered once),
  * so a healthy worker is never lost to a cut stream. Once the pod has finished, the stream of its
  * whole log ends for good; without `done` the worker said all it will say.
  */
@@ -188,13 +188,7 @@ async function follow(o: JobLoadOptions, w: PodWorker, onLine: (line: string) =>
     // Read before the follow: a pod seen finished before it began has its whole log in this stream.
     const finished = w.phase === 'Succeeded' || w.phase === 'Failed';
     try {
-      cursor.restart();
-      const sinceTime = cursor.sinceTime();
-      await o.kube.followLog(o.namespace, w.pod!, LOAD_WORKER_CONTAINER, { signal, timestamps: true, ...(sinceTime ? { sinceTime } : {}) },
-        (line) => {
-          const text = cursor.take(line);
-          if (text !== undefined) onLine(text);
-        });
+      await followFromCursor(o.kube, { namespace: o.namespace, pod: w.pod!, container: LOAD_WORKER_CONTAINER }, cursor, { signal }, onLine);
     } catch (err) {
       if (signal.aborted) return;
       // Gone (404) or refused (RBAC without pods/log): following again would not help.
@@ -206,7 +200,7 @@ async function follow(o: JobLoadOptions, w: PodWorker, onLine: (line: string) =>
     }
     if (signal.aborted || w.said || w.end !== undefined || finished) break;
     o.log(`the log of load pod ${w.pod} was cut while it runs; following it again from its last line`);
-    await sleep(RESUME_MS, signal).catch(() => {});
+    await sleep(RESUME_MS, signal);
   }
   if (!signal.aborted && w.end === undefined) {
     // A `done` line, if it came, is already queued: the merge reads it before it checks `ended`.
